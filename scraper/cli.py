@@ -1,0 +1,235 @@
+"""The ``scraper`` command line. Commands stay thin: they parse options, call the
+library, and turn its errors into one-line messages and exit codes.
+
+Exit codes: 0 success; 1 a URL could not be fetched or stored; 2 bad input
+(usage, unreadable/empty/binary file, bad --db URL, malformed or refused query);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+import storage
+from storage import open_archive
+
+from scraper import __version__
+from scraper.errors import FetchError, InputError, ScraperError
+from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchOptions, replay_transport, write_recording
+from scraper.output import FORMATS, render
+from scraper.parse import parse_html
+from scraper.pipeline import fetch_and_store
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_DB = "sqlite:///archive.db"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user, with the exit code it deserves."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def translate_errors(func: F) -> F:
+    """Turn library errors into ``UserError`` once, at the CLI boundary."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InputError, storage.ArchiveURLError, storage.SchemaError,
+                storage.QueryError) as err:
+            raise UserError(str(err), EXIT_BAD_INPUT) from err
+        except (ScraperError, storage.StorageError) as err:
+            raise UserError(str(err), EXIT_FAILED) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    """``--db``: shared by every command that opens the archive."""
+    return click.option(
+        "--db",
+        "db",
+        envvar="SCRAPER_DB",
+        default=DEFAULT_DB,
+        show_default=True,
+        metavar="URL",
+        help="Archive as a SQLAlchemy URL (env SCRAPER_DB), e.g. sqlite:///archive.db or "
+        "postgresql+psycopg://user@host/db.",
+    )(func)
+
+
+def fetch_options(func: F) -> F:
+    """``--replay``, ``--user-agent``, ``--timeout``: shared by every command that fetches."""
+    options = [
+        click.option("--replay", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     metavar="DIR",
+                     help="Serve every request from DIR (DIR/<host>/<path>); no network."),
+        click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True,
+                     help="User-Agent header sent with every request."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
+                     show_default=True, help="Seconds to wait for connect/read."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_fetcher(replay: Path | None, user_agent: str, timeout: float) -> Fetcher:
+    transport = replay_transport(replay) if replay is not None else None
+    return Fetcher(FetchOptions(user_agent=user_agent, timeout_s=timeout), transport=transport)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scraper")
+def cli() -> None:
+    """Scrape news articles into a versioned, queryable archive."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", metavar="URL",
+              help="The page's address: resolves relative links; fallback for 'url'.")
+@translate_errors
+def parse(files: tuple[Path, ...], url: str | None) -> None:
+    """Parse saved pages and print one JSON object per page (JSON Lines).
+
+    A FILE that is a directory stands for its *.html files in name order.
+    """
+    failures = 0
+    for path in _expand(files):
+        try:
+            article = parse_html(_read_page(path), url)
+        except InputError as err:
+            failures += 1
+            click.echo(f"Error: {path}: {err}", err=True)
+            continue
+        record = {"file": str(path), **article.to_dict()}
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if failures:
+        click.get_current_context().exit(EXIT_BAD_INPUT)
+
+
+def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            pages = sorted(p for p in path.glob("*.html") if p.is_file())
+            if not pages:
+                raise InputError(f"{path}: directory holds no *.html file")
+            yield from pages
+        else:
+            yield path
+
+
+def _read_page(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise InputError("no such file") from err
+    except OSError as err:
+        raise InputError(err.strerror or str(err)) from err
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+@fetch_options
+@translate_errors
+def fetch(urls: tuple[str, ...], db: str, replay: Path | None, user_agent: str,
+          timeout: float) -> None:
+    """Fetch URLs, parse them and store them in the archive.
+
+    Prints one line per URL: HTTP status, outcome (new, new_version, unchanged,
+    skipped, error), URL, and the article and version it went to.
+    """
+    failed = 0
+    with open_archive(db) as archive, make_fetcher(replay, user_agent, timeout) as fetcher:
+        for url in urls:
+            report = fetch_and_store(url, fetcher, archive)
+            click.echo(report.line())
+            failed += report.failed
+    if failed:
+        raise UserError(f"{failed} of {len(urls)} URL(s) failed", EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: aligned columns; json: an array of row objects; csv: with a header.")
+@translate_errors
+def sql(query: str, db: str, fmt: str) -> None:
+    """Run one read-only SQL QUERY against the archive and print the rows.
+
+    Query the views: articles, article_versions, captures. Statements that
+    would write are refused and the archive is left unchanged.
+    """
+    with open_archive(db) as archive:
+        result = archive.query(query)
+    click.echo(render(result.columns, result.rows, fmt), nl=False)
+
+
+@cli.group()
+def fixtures() -> None:
+    """Record real pages for offline replay."""
+
+
+@fixtures.command("record")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--into", "into", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the pages into, in the replay layout.")
+@fetch_options
+@translate_errors
+def record(urls: tuple[str, ...], into: Path, replay: Path | None, user_agent: str,
+           timeout: float) -> None:
+    """Fetch URLs and save each response under DIR/<host>/<path> (+ .headers.json)."""
+    failed = 0
+    with make_fetcher(replay, user_agent, timeout) as fetcher:
+        for url in urls:
+            try:
+                page = fetcher.fetch(url)
+            except FetchError as err:
+                failed += 1
+                click.echo(f"---  {url}  {err.reason}")
+                continue
+            targets = [*page.redirects[1:], page.url]
+            for hop, target in zip(page.redirects, targets, strict=True):
+                write_recording(into, hop, 301, {"location": target}, b"")
+            path = write_recording(into, page.url, page.status, page.headers, page.content)
+            click.echo(f"{page.status:>3}  {url}  -> {path}")
+    if failed:
+        raise UserError(f"{failed} of {len(urls)} URL(s) failed", EXIT_FAILED)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the ``scraper`` console script."""
+    try:
+        code = cli.main(args=argv, prog_name="scraper", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        code = err.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        code = EXIT_INTERRUPTED
+    except click.exceptions.Exit as err:
+        code = err.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code or 0)

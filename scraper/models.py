@@ -1,0 +1,128 @@
+"""Typed values passed between the stages. No httpx or SQLAlchemy types here.
+
+``FetchedPage`` leaves the fetcher, ``Article`` leaves the parser; both are frozen
+so a stage can never change what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CAPTCHA_KINDS = ("math", "recaptcha", "hcaptcha", "turnstile", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One named control of a form, in document order."""
+
+    name: str
+    type: str
+    label: str | None
+    required: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "label": self.label, "required": self.required}
+
+
+@dataclass(frozen=True, slots=True)
+class Captcha:
+    """A challenge guarding a form. ``kind`` is one of ``CAPTCHA_KINDS``."""
+
+    kind: str
+    question: str | None
+    field: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "question": self.question, "field": self.field}
+
+
+@dataclass(frozen=True, slots=True)
+class CommentForm:
+    """The article's own comment form (never a search, newsletter or login form)."""
+
+    heading: str | None
+    action: str
+    method: str
+    fields: tuple[FormField, ...]
+    captcha: Captcha | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "action": self.action,
+            "method": self.method,
+            "fields": [f.to_dict() for f in self.fields],
+            "captcha": self.captcha.to_dict() if self.captcha else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What the parser extracts from one page: the public contract of ``scraper parse``.
+
+    ``text`` is the body as a reader reads it: lead, paragraphs and subheadings in
+    document order, joined by blank lines. ``links`` are the absolute URLs found on
+    the page (for discovery); they are not part of the JSON contract.
+    """
+
+    url: str | None
+    title: str | None
+    bylines: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    lead: str | None = None
+    paragraphs: tuple[str, ...] = ()
+    subheadings: tuple[str, ...] = ()
+    captions: tuple[str, ...] = ()
+    text: str = ""
+    comment_form: CommentForm | None = None
+    links: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract keys, in contract order (``file`` is added by the CLI)."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "bylines": list(self.bylines),
+            "published": self.published,
+            "modified": self.modified,
+            "language": self.language,
+            "lead": self.lead,
+            "paragraphs": list(self.paragraphs),
+            "subheadings": list(self.subheadings),
+            "captions": list(self.captions),
+            "text": self.text,
+            "comment_form": self.comment_form.to_dict() if self.comment_form else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """One HTTP exchange as the fetcher saw it.
+
+    ``redirects`` lists the URLs that answered with a redirect, in order, before
+    ``url`` (the final URL) answered with ``status``.
+    """
+
+    requested_url: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    elapsed_ms: int
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def charset(self) -> str | None:
+        """The charset named by the Content-Type header, if any."""
+        for part in self.content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None

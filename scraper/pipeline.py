@@ -1,0 +1,132 @@
+"""Fetch -> parse -> store: the one scraper module that imports ``storage``.
+
+For each URL:
+1. the fetcher downloads it (live, or from a replay directory) into a ``FetchedPage``;
+2. an HTTP error status, or a body that is not HTML, is recorded as a capture
+   with its reason and goes no further;
+3. the parser turns bytes + final URL into an ``Article``;
+4. the article is mapped to the archive's ``ContentRecord`` and stored with its
+   capture in one transaction; the archive decides new / new_version / unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage import Archive, CaptureRecord, ContentRecord, StoreResult
+
+from scraper.errors import FetchError, NotHTMLError
+from scraper.fetch import Fetcher
+from scraper.models import Article, FetchedPage
+from scraper.parse import PARSER_VERSION, parse_html
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FIRST_ERROR_STATUS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class FetchReport:
+    """What happened to one URL, for the one-line-per-URL output."""
+
+    url: str
+    status: int | None
+    outcome: str
+    article_id: int | None = None
+    version: int | None = None
+    reverted_to: int | None = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "error"
+
+    def line(self) -> str:
+        status = str(self.status) if self.status is not None else "---"
+        text = f"{status:>3}  {self.outcome:<11}  {self.url}"
+        if self.article_id is not None:
+            text += f"  (article {self.article_id}, v{self.version}"
+            text += f", reverted to v{self.reverted_to})" if self.reverted_to else ")"
+        if self.error:
+            text += f"  {self.error}"
+        return text
+
+
+def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport:
+    """Run the whole pipeline for one URL and report what it did."""
+    fetched_at = datetime.now(UTC)
+    try:
+        page = fetcher.fetch(url)
+    except FetchError as err:
+        capture = CaptureRecord(url, None, None, fetched_at, error=err.reason)
+        return _report(url, None, archive.store(capture), err.reason)
+    problem = _refusal(page)
+    if problem is not None:
+        skipped = page.status < FIRST_ERROR_STATUS
+        capture = _capture(page, fetched_at, error=problem, skipped=skipped)
+        return _report(url, page.status, archive.store(capture), problem)
+    try:
+        article = parse_html(page.content, page.url, http_charset=page.charset)
+    except NotHTMLError as err:
+        capture = _capture(page, fetched_at, error=str(err), skipped=True)
+        return _report(url, page.status, archive.store(capture), str(err))
+    result = archive.store(_capture(page, fetched_at), to_content(article))
+    return _report(url, page.status, result, None)
+
+
+def _refusal(page: FetchedPage) -> str | None:
+    """Why this response is not parsed, or None when it should be."""
+    if page.status >= FIRST_ERROR_STATUS:
+        return f"HTTP {page.status}"
+    kind = page.content_type.split(";")[0].strip().lower()
+    if kind and kind not in HTML_TYPES:
+        return f"not HTML (content-type {kind})"
+    return None
+
+
+def _capture(
+    page: FetchedPage, fetched_at: datetime, *, error: str | None = None, skipped: bool = False
+) -> CaptureRecord:
+    return CaptureRecord(
+        requested_url=page.requested_url,
+        final_url=page.url,
+        status=page.status,
+        fetched_at=fetched_at,
+        elapsed_ms=page.elapsed_ms,
+        headers=page.headers,
+        body=page.content,
+        redirects=page.redirects,
+        error=error,
+        skipped=skipped,
+    )
+
+
+def to_content(article: Article) -> ContentRecord:
+    """Map the parser's ``Article`` to the archive's input record."""
+    return ContentRecord(
+        canonical_url=article.url,
+        title=article.title,
+        bylines=article.bylines,
+        published=article.published,
+        modified=article.modified,
+        language=article.language,
+        lead=article.lead,
+        paragraphs=article.paragraphs,
+        subheadings=article.subheadings,
+        captions=article.captions,
+        text=article.text,
+        comment_form=article.comment_form.to_dict() if article.comment_form else None,
+        parser_version=PARSER_VERSION,
+    )
+
+
+def _report(url: str, status: int | None, result: StoreResult, error: str | None) -> FetchReport:
+    return FetchReport(
+        url=url,
+        status=status,
+        outcome=result.outcome,
+        article_id=result.article_id,
+        version=result.version,
+        reverted_to=result.reverted_to,
+        error=error,
+    )

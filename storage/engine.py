@@ -1,0 +1,126 @@
+"""Opening an archive: URL checks, engine setup, and schema creation.
+
+This is the one module that creates SQLAlchemy engines. It translates URL and
+connection errors into ``ArchiveURLError`` once, and never shows a password.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Engine
+
+from storage import schema
+from storage.errors import ArchiveURLError, SchemaError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's lock
+READ_ONLY = "archive_read_only"  # execution option: open a read-only transaction
+
+
+def parse_url(raw: str) -> URL:
+    """Parse a SQLAlchemy URL; ``postgresql://`` means the psycopg 3 driver."""
+    try:
+        url = sa.make_url(raw)
+    except (exc.ArgumentError, ValueError) as err:
+        raise ArchiveURLError(f"not a database URL: {raw!r} (try sqlite:///archive.db)") from err
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def safe_url(url: URL | str) -> str:
+    """The URL as text with any password masked."""
+    if isinstance(url, str):
+        try:
+            url = sa.make_url(url)
+        except (exc.ArgumentError, ValueError):
+            return "<invalid URL>"
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(raw: str) -> Engine:
+    """An engine for ``raw``, checked by connecting once, with the schema in place."""
+    url = parse_url(raw)
+    try:
+        engine = sa.create_engine(url, **_engine_options(url))
+    except exc.NoSuchModuleError as err:
+        raise ArchiveURLError(f"unknown database driver {url.drivername!r}") from err
+    except ImportError as err:
+        raise ArchiveURLError(
+            f"the driver for {url.drivername!r} is not installed ({err.name});"
+            " for PostgreSQL: pip install 'news-scraper-archive[postgres]'"
+        ) from err
+    if url.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    try:
+        ensure_schema(engine)
+    except exc.DBAPIError as err:
+        engine.dispose()
+        raise ArchiveURLError(f"cannot open archive {safe_url(url)}: {first_line(err)}") from err
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _engine_options(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
+    return {}
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, busy timeout, foreign keys, and real transactions (DDL included)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create tables and views on first use, in one transaction with their record."""
+    with engine.begin() as conn:
+        found = _schema_version(conn)
+        if found == schema.SCHEMA_VERSION:
+            return
+        if found is not None:
+            raise SchemaError(
+                f"archive schema version {found} is not {schema.SCHEMA_VERSION};"
+                " run 'scraper db upgrade'"
+            )
+        schema.metadata.create_all(conn)
+        for name, body in schema.VIEWS.items():
+            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+            conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
+        conn.execute(
+            schema.meta.insert().values(key="schema_version", value=str(schema.SCHEMA_VERSION))
+        )
+
+
+def _schema_version(conn: sa.Connection) -> int | None:
+    if not sa.inspect(conn).has_table(schema.meta.name):
+        return None
+    value = conn.execute(
+        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).scalar()
+    return int(value) if value is not None else None
+
+
+def first_line(err: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's statement dump."""
+    orig = getattr(err, "orig", None) or err
+    text = str(orig).strip() or type(orig).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,70 @@
+"""Input records: what a caller hands to ``Archive.store``, and what it gets back.
+
+They are plain frozen dataclasses so that ``storage`` needs nothing from ``scraper``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+OUTCOMES = ("new", "new_version", "unchanged", "revisit", "not_modified", "error", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRecord:
+    """One fetch event. ``body`` is the raw bytes (None when nothing was received).
+
+    ``error`` is set when the fetch or the parse failed; ``skipped`` marks a response
+    that was received but deliberately not archived (e.g. not HTML).
+    """
+
+    requested_url: str
+    final_url: str | None
+    status: int | None
+    fetched_at: datetime
+    elapsed_ms: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    redirects: tuple[str, ...] = ()
+    error: str | None = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContentRecord:
+    """The editorial content extracted from one capture."""
+
+    canonical_url: str | None
+    title: str | None
+    bylines: tuple[str, ...]
+    published: str | None
+    modified: str | None
+    language: str | None
+    lead: str | None
+    paragraphs: tuple[str, ...]
+    subheadings: tuple[str, ...]
+    captions: tuple[str, ...]
+    text: str
+    comment_form: dict[str, Any] | None
+    parser_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What one ``store`` call did. ``outcome`` is one of ``OUTCOMES``."""
+
+    capture_id: int
+    outcome: str
+    article_id: int | None = None
+    version: int | None = None
+    reverted_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """The columns and rows of a read-only query."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]

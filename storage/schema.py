@@ -1,0 +1,134 @@
+"""Tables (singular names, private) and the public views (plural names, stable).
+
+Users query the views; the tables may change between versions, the views' columns
+may only grow. JSON-valued columns hold JSON text on every engine so that a query
+returns the same thing on SQLite and PostgreSQL (cast with ``::jsonb`` on PostgreSQL,
+use ``json_each`` on SQLite). Timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+# SQLite keeps timestamps as ISO 8601 text that sorts and reads well; PostgreSQL as timestamptz.
+Timestamp = sa.DateTime(timezone=True).with_variant(
+    sqlite.DATETIME(
+        storage_format=(
+            "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d"
+            ".%(microsecond)06dZ"
+        ),
+        regexp=r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)\.(\d+)Z",
+    ),
+    "sqlite",
+)
+
+meta = sa.Table(
+    "archive_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+blob = sa.Table(
+    "blob",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("codec", sa.String(16), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+article = sa.Table(
+    "article",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("first_seen", Timestamp, nullable=False),
+    sa.Column("last_seen", Timestamp, nullable=False),
+    sa.Column("current_version", sa.Integer),
+)
+
+article_url = sa.Table(
+    "article_url",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("article_id", sa.ForeignKey("article.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("first_seen", Timestamp, nullable=False),
+)
+
+capture = sa.Table(
+    "capture",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.ForeignKey("article.id"), index=True),
+    sa.Column("requested_url", sa.Text, nullable=False),
+    sa.Column("final_url", sa.Text),
+    sa.Column("redirects", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("status", sa.Integer),
+    sa.Column("fetched_at", Timestamp, nullable=False),
+    sa.Column("elapsed_ms", sa.Integer),
+    sa.Column("bytes", sa.Integer),
+    sa.Column("headers", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("blob_sha256", sa.ForeignKey("blob.sha256")),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("error", sa.Text),
+)
+
+article_version = sa.Table(
+    "article_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.ForeignKey("article.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("capture_id", sa.ForeignKey("capture.id"), nullable=False),
+    sa.Column("fetched_at", Timestamp, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("parser_version", sa.String(32), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("bylines", sa.Text, nullable=False),
+    sa.Column("published", sa.Text),
+    sa.Column("modified", sa.Text),
+    sa.Column("language", sa.String(35)),
+    sa.Column("lead", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("paragraphs", sa.Text, nullable=False),
+    sa.Column("subheadings", sa.Text, nullable=False),
+    sa.Column("captions", sa.Text, nullable=False),
+    sa.Column("comment_form", sa.Text),
+    sa.Column("reverted_to", sa.Integer),
+    sa.UniqueConstraint("article_id", "version"),
+)
+
+# The public views. Their names and columns are a contract: extend, never rename.
+VIEWS: dict[str, str] = {
+    "articles": """
+        SELECT a.id, a.url, a.site, v.title, v.bylines, v.published,
+               a.first_seen, a.last_seen,
+               (SELECT count(*) FROM article_version n WHERE n.article_id = a.id)
+                   AS version_count,
+               a.current_version
+        FROM article a
+        LEFT JOIN article_version v
+               ON v.article_id = a.id AND v.version = a.current_version
+    """,
+    "article_versions": """
+        SELECT v.article_id, v.version, v.fetched_at, v.content_hash, v.parser_version,
+               v.title, v.bylines, v.published, v.modified, v.language, v.lead, v.text,
+               v.paragraphs, v.subheadings, v.captions, v.comment_form, v.reverted_to
+        FROM article_version v
+    """,
+    "captures": """
+        SELECT c.id, c.article_id, c.requested_url, c.final_url, c.status, c.fetched_at,
+               c.elapsed_ms, c.bytes, c.outcome, c.error
+        FROM capture c
+    """,
+}
