@@ -13,18 +13,24 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
-import storage
-from storage import open_archive
 
+import storage
 from scraper import __version__
 from scraper.errors import FetchError, InputError, ScraperError
-from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchOptions, replay_transport, write_recording
+from scraper.fetch import (
+    DEFAULT_USER_AGENT,
+    Fetcher,
+    FetchOptions,
+    replay_transport,
+    write_recording,
+)
 from scraper.output import FORMATS, render
 from scraper.parse import parse_html
 from scraper.pipeline import fetch_and_store
+from storage import open_archive
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -34,26 +40,34 @@ DEFAULT_DB = "sqlite:///archive.db"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UserError(click.ClickException):
-    """A one-line error for the user, with the exit code it deserves."""
+class BadInput(click.ClickException):
+    """The user's input cannot be used: a one-line error, exit code 2."""
 
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = EXIT_BAD_INPUT
+
+
+class Failed(click.ClickException):
+    """The work could not be done (a URL failed, a write failed): exit code 1."""
+
+    exit_code = EXIT_FAILED
 
 
 def translate_errors(func: F) -> F:
-    """Turn library errors into ``UserError`` once, at the CLI boundary."""
+    """Turn library errors into ``BadInput``/``Failed`` once, at the CLI boundary."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (InputError, storage.ArchiveURLError, storage.SchemaError,
-                storage.QueryError) as err:
-            raise UserError(str(err), EXIT_BAD_INPUT) from err
+        except (
+            InputError,
+            storage.ArchiveURLError,
+            storage.SchemaError,
+            storage.QueryError,
+        ) as err:
+            raise BadInput(str(err)) from err
         except (ScraperError, storage.StorageError) as err:
-            raise UserError(str(err), EXIT_FAILED) from err
+            raise Failed(str(err)) from err
 
     return wrapper  # type: ignore[return-value]
 
@@ -75,13 +89,25 @@ def db_option(func: F) -> F:
 def fetch_options(func: F) -> F:
     """``--replay``, ``--user-agent``, ``--timeout``: shared by every command that fetches."""
     options = [
-        click.option("--replay", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     metavar="DIR",
-                     help="Serve every request from DIR (DIR/<host>/<path>); no network."),
-        click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True,
-                     help="User-Agent header sent with every request."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
-                     show_default=True, help="Seconds to wait for connect/read."),
+        click.option(
+            "--replay",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            metavar="DIR",
+            help="Serve every request from DIR (DIR/<host>/<path>); no network.",
+        ),
+        click.option(
+            "--user-agent",
+            default=DEFAULT_USER_AGENT,
+            show_default=True,
+            help="User-Agent header sent with every request.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=20.0,
+            show_default=True,
+            help="Seconds to wait for connect/read.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -101,8 +127,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", metavar="URL",
-              help="The page's address: resolves relative links; fallback for 'url'.")
+@click.option(
+    "--url", metavar="URL", help="The page's address: resolves relative links; fallback for 'url'."
+)
 @translate_errors
 def parse(files: tuple[Path, ...], url: str | None) -> None:
     """Parse saved pages and print one JSON object per page (JSON Lines).
@@ -144,17 +171,34 @@ def _read_page(path: Path) -> bytes:
 
 
 @cli.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
+@click.option(
+    "-i",
+    "--input",
+    "url_file",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE",
+    help="Also read URLs from FILE, one per line ('-' for stdin; '#' lines are skipped).",
+)
 @db_option
 @fetch_options
 @translate_errors
-def fetch(urls: tuple[str, ...], db: str, replay: Path | None, user_agent: str,
-          timeout: float) -> None:
+def fetch(
+    urls: tuple[str, ...],
+    url_file: TextIO | None,
+    db: str,
+    replay: Path | None,
+    user_agent: str,
+    timeout: float,
+) -> None:
     """Fetch URLs, parse them and store them in the archive.
 
     Prints one line per URL: HTTP status, outcome (new, new_version, unchanged,
     skipped, error), URL, and the article and version it went to.
     """
+    urls = (*urls, *_read_urls(url_file))
+    if not urls:
+        raise click.UsageError("give at least one URL, or --input FILE")
     failed = 0
     with open_archive(db) as archive, make_fetcher(replay, user_agent, timeout) as fetcher:
         for url in urls:
@@ -162,14 +206,27 @@ def fetch(urls: tuple[str, ...], db: str, replay: Path | None, user_agent: str,
             click.echo(report.line())
             failed += report.failed
     if failed:
-        raise UserError(f"{failed} of {len(urls)} URL(s) failed", EXIT_FAILED)
+        raise Failed(f"{failed} of {len(urls)} URL(s) failed")
+
+
+def _read_urls(stream: TextIO | None) -> list[str]:
+    if stream is None:
+        return []
+    lines = (line.strip() for line in stream)
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 @cli.command()
 @click.argument("query")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: aligned columns; json: an array of row objects; csv: with a header.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table: aligned columns; json: an array of row objects; csv: with a header.",
+)
 @translate_errors
 def sql(query: str, db: str, fmt: str) -> None:
     """Run one read-only SQL QUERY against the archive and print the rows.
@@ -189,13 +246,19 @@ def fixtures() -> None:
 
 @fixtures.command("record")
 @click.argument("urls", nargs=-1, required=True)
-@click.option("--into", "into", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write the pages into, in the replay layout.")
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the pages into, in the replay layout.",
+)
 @fetch_options
 @translate_errors
-def record(urls: tuple[str, ...], into: Path, replay: Path | None, user_agent: str,
-           timeout: float) -> None:
+def record(
+    urls: tuple[str, ...], into: Path, replay: Path | None, user_agent: str, timeout: float
+) -> None:
     """Fetch URLs and save each response under DIR/<host>/<path> (+ .headers.json)."""
     failed = 0
     with make_fetcher(replay, user_agent, timeout) as fetcher:
@@ -212,7 +275,7 @@ def record(urls: tuple[str, ...], into: Path, replay: Path | None, user_agent: s
             path = write_recording(into, page.url, page.status, page.headers, page.content)
             click.echo(f"{page.status:>3}  {url}  -> {path}")
     if failed:
-        raise UserError(f"{failed} of {len(urls)} URL(s) failed", EXIT_FAILED)
+        raise Failed(f"{failed} of {len(urls)} URL(s) failed")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -22,7 +22,12 @@ class FormField:
     required: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "label": self.label, "required": self.required}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "label": self.label,
+            "required": self.required,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage import Archive, CaptureRecord, ContentRecord, StoreResult
-
 from scraper.errors import FetchError, NotHTMLError
 from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
+from storage import Archive, CaptureRecord, ContentRecord, StoreResult
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FIRST_ERROR_STATUS = 400

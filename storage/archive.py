@@ -116,7 +116,9 @@ class _Writer:
         aliases = _aliases(self.capture, content)
         table = schema.article_url
         rows = self.conn.execute(
-            sa.select(table.c.url, table.c.article_id).where(table.c.url.in_([u for u, _ in aliases]))
+            sa.select(table.c.url, table.c.article_id).where(
+                table.c.url.in_([u for u, _ in aliases])
+            )
         ).all()
         known = {url: article_id for url, article_id in rows}
         article_id = next((known[u] for u, _ in aliases if u in known), None)
@@ -143,7 +145,7 @@ class _Writer:
                 url=url, site=site_of(url), first_seen=self.now, last_seen=self.now
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def _compare(self, article_id: int, digest: str) -> tuple[int | None, int | None]:
         """(current version if unchanged, older version number if this is a revert)."""
@@ -190,7 +192,7 @@ class _Writer:
                 error=c.error,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def _insert_version(
         self,
@@ -217,6 +219,13 @@ class _Writer:
             .where(schema.article.c.id == article_id)
             .values(current_version=version, last_seen=self.now)
         )
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise ArchiveWriteError("the database returned no id for a new row")
+    return int(key[0])
 
 
 def _aliases(capture: CaptureRecord, content: ContentRecord) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ metadata = sa.MetaData()
 
 # SQLite keeps timestamps as ISO 8601 text that sorts and reads well; PostgreSQL as timestamptz.
 Timestamp = sa.DateTime(timezone=True).with_variant(
-    sqlite.DATETIME(
+    sqlite.DATETIME(  # type: ignore[no-untyped-call]
         storage_format=(
             "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d"
             ".%(microsecond)06dZ"

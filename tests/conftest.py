@@ -16,9 +16,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "fixtures" / "site"
-PG_URL = os.environ.get(
-    "SCRAPER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("SCRAPER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

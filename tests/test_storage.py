@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+
 import storage
 from storage import CaptureRecord, ContentRecord, open_archive
 
@@ -21,10 +22,19 @@ def capture(url: str = URL, body: bytes = b"<html>page</html>", **kw: object) ->
 
 def content(**kw: object) -> ContentRecord:
     base = ContentRecord(
-        canonical_url=URL, title="A title", bylines=("Ann Author",), published="2024-05-01T08:00:00+02:00",
-        modified=None, language="en", lead="The lead.", paragraphs=("One.", "Two."),
-        subheadings=("Sub",), captions=("A caption",), text="The lead.\n\nOne.\n\nSub\n\nTwo.",
-        comment_form=None, parser_version="test",
+        canonical_url=URL,
+        title="A title",
+        bylines=("Ann Author",),
+        published="2024-05-01T08:00:00+02:00",
+        modified=None,
+        language="en",
+        lead="The lead.",
+        paragraphs=("One.", "Two."),
+        subheadings=("Sub",),
+        captions=("A caption",),
+        text="The lead.\n\nOne.\n\nSub\n\nTwo.",
+        comment_form=None,
+        parser_version="test",
     )
     return dataclasses.replace(base, **kw)  # type: ignore[arg-type]
 
@@ -42,15 +52,22 @@ def test_first_capture_is_new_and_views_show_it(db_url: str) -> None:
     with open_archive(db_url) as archive:
         result = archive.store(capture(), content())
     assert (result.outcome, result.version) == ("new", 1)
-    [row] = rows(db_url, "SELECT url, site, title, bylines, version_count, current_version FROM articles")
+    [row] = rows(
+        db_url, "SELECT url, site, title, bylines, version_count, current_version FROM articles"
+    )
     assert row == (URL, "news.example", "A title", '["Ann Author"]', 1, 1)
 
 
 def test_same_content_is_unchanged_and_noise_makes_no_version(db_url: str) -> None:
     with open_archive(db_url) as archive:
         archive.store(capture(), content())
-        noisy = content(text="whatever", comment_form={"nonce": "x"}, published="2024-05-02",
-                        paragraphs=("One.", "Two.\u00ad"), title="A  title ")
+        noisy = content(
+            text="whatever",
+            comment_form={"nonce": "x"},
+            published="2024-05-02",
+            paragraphs=("One.", "Two.\u00ad"),
+            title="A  title ",
+        )
         result = archive.store(capture(body=b"<html>other ads</html>"), noisy)
     assert result.outcome == "unchanged"
     assert rows(db_url, "SELECT count(*) FROM article_versions") == [(1,)]
@@ -65,15 +82,20 @@ def test_edit_makes_new_version_and_revert_is_recorded(db_url: str) -> None:
     assert (edited.outcome, edited.version) == ("new_version", 2)
     assert (back.outcome, back.version, back.reverted_to) == ("new_version", 3, 1)
     assert rows(db_url, "SELECT version, reverted_to FROM article_versions ORDER BY version") == [
-        (1, None), (2, None), (3, 1)]
+        (1, None),
+        (2, None),
+        (3, 1),
+    ]
     assert rows(db_url, "SELECT version_count, current_version FROM articles") == [(3, 3)]
 
 
 def test_aliases_tie_requested_final_and_canonical_urls(db_url: str) -> None:
     with open_archive(db_url) as archive:
         first = archive.store(capture(url=URL + "?utm_source=x"), content())
-        second = archive.store(capture(url="https://NEWS.example:443/2024/05/01/story/#top"),
-                               content(canonical_url=None))
+        second = archive.store(
+            capture(url="https://NEWS.example:443/2024/05/01/story/#top"),
+            content(canonical_url=None),
+        )
     assert first.article_id == second.article_id
     assert second.outcome == "unchanged"
 
@@ -88,10 +110,13 @@ def test_raw_body_is_stored_once(db_url: str) -> None:
 
 def test_failed_fetch_is_a_complete_error_capture(db_url: str) -> None:
     with open_archive(db_url) as archive:
-        result = archive.store(CaptureRecord(URL, None, None, datetime.now(UTC), error="cannot connect"))
+        result = archive.store(
+            CaptureRecord(URL, None, None, datetime.now(UTC), error="cannot connect")
+        )
     assert result.outcome == "error"
     assert rows(db_url, "SELECT article_id, status, outcome, error FROM captures") == [
-        (None, None, "error", "cannot connect")]
+        (None, None, "error", "cannot connect")
+    ]
     assert rows(db_url, "SELECT count(*) FROM articles") == [(0,)]
 
 
@@ -101,14 +126,17 @@ def _install_failing_trigger(url: str) -> None:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql(
                 "CREATE TRIGGER boom BEFORE INSERT ON article_version "
-                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
         else:
             conn.exec_driver_sql(
                 "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$")
+                "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
+            )
             conn.exec_driver_sql(
                 "CREATE TRIGGER boom BEFORE INSERT ON article_version "
-                "FOR EACH ROW EXECUTE FUNCTION boom()")
+                "FOR EACH ROW EXECUTE FUNCTION boom()"
+            )
     engine.dispose()
 
 
@@ -116,19 +144,30 @@ def test_a_failing_write_leaves_nothing_half_written(db_url: str) -> None:
     with open_archive(db_url):
         pass
     _install_failing_trigger(db_url)
-    with open_archive(db_url) as archive, pytest.raises(storage.ArchiveWriteError, match="injected"):
+    with (
+        open_archive(db_url) as archive,
+        pytest.raises(storage.ArchiveWriteError, match="injected"),
+    ):
         archive.store(capture(), content())
     for table in ("article", "article_url", "capture", "blob", "article_version"):
         assert rows(db_url, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
 def test_versions_keep_every_field(db_url: str) -> None:
-    form = {"heading": "Comment", "action": "https://news.example/c", "method": "post",
-            "fields": [], "captcha": None}
+    form = {
+        "heading": "Comment",
+        "action": "https://news.example/c",
+        "method": "post",
+        "fields": [],
+        "captcha": None,
+    }
     with open_archive(db_url) as archive:
         archive.store(capture(), content(comment_form=form))
-    [row] = rows(db_url, "SELECT title, bylines, lead, paragraphs, subheadings, captions, "
-                         "comment_form, parser_version, language FROM article_versions")
+    [row] = rows(
+        db_url,
+        "SELECT title, bylines, lead, paragraphs, subheadings, captions, "
+        "comment_form, parser_version, language FROM article_versions",
+    )
     assert row[:2] == ("A title", '["Ann Author"]')
     assert json.loads(str(row[3])) == ["One.", "Two."]
     assert json.loads(str(row[6])) == form
@@ -141,8 +180,15 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
     assert rows(sqlite_url, "PRAGMA journal_mode") == [("wal",)]
 
 
-@pytest.mark.parametrize("bad", ["nonsense", "nosuchdriver://x/y", "sqlite:////no/such/dir/x.db",
-                                 "postgresql+psycopg://postgres@127.0.0.1:1/none"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "nonsense",
+        "nosuchdriver://x/y",
+        "sqlite:////no/such/dir/x.db",
+        "postgresql+psycopg://postgres@127.0.0.1:1/none",
+    ],
+)
 def test_bad_archive_urls_raise_one_clear_error(bad: str) -> None:
     with pytest.raises(storage.ArchiveURLError) as info:
         open_archive(bad)
@@ -157,6 +203,7 @@ def test_password_never_appears_in_errors() -> None:
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: object) -> None:
     from pathlib import Path
+
     path = Path(str(tmp_path)) / "notes.txt"
     path.write_text("hello, this is not sqlite " * 100)
     with pytest.raises(storage.ArchiveURLError, match="not a database"):

@@ -25,7 +25,9 @@ from scraper.models import FetchedPage
 
 DEFAULT_USER_AGENT = "news-scraper-archive/0.1 (+https://github.com/news-scraper-archive)"
 DEFAULT_TIMEOUT_S = 20.0
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # real article pages are < 2 MB; 20 MB leaves room, stops abuse
+DEFAULT_MAX_BYTES = (
+    20 * 1024 * 1024
+)  # real article pages are < 2 MB; 20 MB leaves room, stops abuse
 MAX_REDIRECTS = 10
 # Transient failures worth another try; anything else (bad URL, too many redirects) is final.
 TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -75,7 +77,9 @@ class Fetcher:
         retrying = Retrying(
             retry=retry_if_exception_type(TRANSIENT),
             stop=stop_after_attempt(self.options.attempts),
-            wait=wait_exponential_jitter(initial=self.options.backoff_s, max=8.0),
+            wait=wait_exponential_jitter(
+                multiplier=self.options.backoff_s, max=8.0, jitter=self.options.backoff_s
+            ),
             reraise=False,
         )
         try:
@@ -120,13 +124,14 @@ class Fetcher:
 
 def _describe(err: BaseException) -> str:
     """A short human reason for a transport error."""
-    kind = {
+    kinds: dict[type[BaseException], str] = {
         httpx.ConnectTimeout: "connect timeout",
         httpx.ReadTimeout: "read timeout",
         httpx.ConnectError: "cannot connect",
         httpx.ReadError: "connection broken",
         httpx.RemoteProtocolError: "protocol error",
         httpx.DecodingError: "cannot decode body",
-    }.get(type(err), type(err).__name__)
+    }
+    kind = kinds.get(type(err), type(err).__name__)
     detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return f"{kind}: {detail}" if detail and detail != kind else kind

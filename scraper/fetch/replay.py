@@ -25,8 +25,16 @@ INDEX_FILE = "index.html"
 # transfer and encoding headers would lie about it.
 RECORDED_HEADERS = frozenset(
     {
-        "content-type", "content-language", "etag", "last-modified", "location",
-        "cache-control", "expires", "retry-after", "link", "x-robots-tag",
+        "content-type",
+        "content-language",
+        "etag",
+        "last-modified",
+        "location",
+        "cache-control",
+        "expires",
+        "retry-after",
+        "link",
+        "x-robots-tag",
     }
 )
 
@@ -55,7 +63,7 @@ def _response_for(root: Path, request: httpx.Request) -> httpx.Response:
     sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
     if not target.is_file() and not sidecar.is_file():
         return httpx.Response(404, request=request)
-    status, headers = 200, {}
+    status, headers = 200, dict[str, str]()
     if sidecar.is_file():
         status, headers = _read_sidecar(sidecar)
     body = target.read_bytes() if target.is_file() else b""
@@ -67,7 +75,9 @@ def _response_for(root: Path, request: httpx.Request) -> httpx.Response:
 def _read_sidecar(sidecar: Path) -> tuple[int, dict[str, str]]:
     try:
         data: Any = json.loads(sidecar.read_text(encoding="utf-8"))
-        return int(data.get("status", 200)), {str(k): str(v) for k, v in data.get("headers", {}).items()}
+        return int(data.get("status", 200)), {
+            str(k): str(v) for k, v in data.get("headers", {}).items()
+        }
     except (ValueError, TypeError, AttributeError, OSError):
         return 500, {"x-replay-error": f"unreadable sidecar {sidecar.name}"}
 
@@ -88,7 +98,9 @@ def replay_transport(root: Path | str) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def write_recording(root: Path, url: str, status: int, headers: dict[str, str], body: bytes) -> Path:
+def write_recording(
+    root: Path, url: str, status: int, headers: dict[str, str], body: bytes
+) -> Path:
     """Save one response under ``root`` in the replay layout; returns the body's path."""
     target = path_for(root, url)
     if target is None:
@@ -98,8 +110,14 @@ def write_recording(root: Path, url: str, status: int, headers: dict[str, str], 
     if body or status == 200:
         target.write_bytes(body)
     sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
-    if status != 200 or set(kept) - {"content-type"} or kept.get("content-type", "text/html") != _guess_type(target):
-        sidecar.write_text(json.dumps({"status": status, "headers": kept}, indent=2) + "\n", encoding="utf-8")
+    if (
+        status != 200
+        or set(kept) - {"content-type"}
+        or kept.get("content-type", "text/html") != _guess_type(target)
+    ):
+        sidecar.write_text(
+            json.dumps({"status": status, "headers": kept}, indent=2) + "\n", encoding="utf-8"
+        )
     elif sidecar.exists():
         sidecar.unlink()
     return target
