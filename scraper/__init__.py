@@ -6,11 +6,11 @@ Data flow: fetch (``scraper.fetch``) -> parse (``scraper.parse``) -> store
 
 __version__ = "0.1.0"
 
-from scraper.errors import FetchError, InputError, NotHTMLError, ScraperError  # noqa: E402
-from scraper.fetch import Fetcher, FetchOptions, replay_transport  # noqa: E402
-from scraper.models import Article, Captcha, CommentForm, FetchedPage, FormField  # noqa: E402
-from scraper.parse import PARSER_VERSION, decode_html, parse_html  # noqa: E402
-from scraper.pipeline import FetchReport, fetch_and_store  # noqa: E402
+from scraper.errors import FetchError, InputError, NotHTMLError, ScraperError
+from scraper.fetch import Fetcher, FetchOptions, replay_transport
+from scraper.models import Article, Captcha, CommentForm, FetchedPage, FormField
+from scraper.parse import PARSER_VERSION, decode_html, parse_html
+from scraper.pipeline import FetchReport, fetch_and_store
 
 __all__ = [
     "PARSER_VERSION",
