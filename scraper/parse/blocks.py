@@ -1,0 +1,188 @@
+"""Walking the body container(s) into text segments: paragraphs and subheadings.
+
+A segment is a run of text between two block boundaries (or two ``<br>``), labelled by
+its innermost block element: ``h2``-``h6`` give subheadings, everything else a paragraph
+(``<p>``, ``<li>``, ``<blockquote>`` text, a ``<td>`` or ``<div>`` holding text).
+Furniture (figures, forms, share bars, ads, related links, ...) is skipped whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from scraper.parse.body import link_density
+from scraper.parse.text import (
+    attr,
+    has_media,
+    has_words,
+    hint_tokens,
+    is_hidden,
+    matches_hints,
+    node_text,
+    normalize_space,
+)
+from scraper.parse.vocab import (
+    BLOCK_TAGS,
+    BOILERPLATE_HEADINGS,
+    BOILERPLATE_ROLES,
+    BOILERPLATE_SUBSTRINGS,
+    BOILERPLATE_TOKENS,
+    CAPTION_TOKENS,
+    FURNITURE_TAGS,
+    SKIP_TAGS,
+    SUBHEADING_TAGS,
+)
+
+#: A heading longer than this is content even when it starts like "Related ...".
+MAX_BOILERPLATE_HEADING_CHARS = 60
+#: Boxes following a "Related" heading are dropped while this link-dense.
+RELATED_BOX_LINK_DENSITY = 0.5
+
+
+@dataclass
+class Segment:
+    kind: str  # "p" or "h"
+    text: str
+    link_chars: int
+    node: LexborNode
+    time_chars: int = 0
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+    @property
+    def time_ratio(self) -> float:
+        return self.time_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass
+class _Walk:
+    segments: list[Segment] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    links_open: int = 0
+    time_chars: int = 0
+    times_open: int = 0
+    blocks: list[LexborNode] = field(default_factory=list)
+    pending_br: bool = False
+    skip: set[int] = field(default_factory=set)
+
+    def flush(self) -> None:
+        text = normalize_space("".join(self.parts))
+        if has_words(text) and self.blocks:
+            block = self.blocks[-1]
+            kind = "h" if block.tag in SUBHEADING_TAGS else "p"
+            self.segments.append(Segment(kind, text, min(self.link_chars, len(text)), block,
+                                         min(self.time_chars, len(text))))
+        self.parts.clear()
+        self.link_chars = 0
+        self.time_chars = 0
+        self.pending_br = False
+
+    def add_text(self, text: str) -> None:
+        self.parts.append(text)
+        if self.links_open:
+            self.link_chars += len(normalize_space(text))
+        if self.times_open:
+            self.time_chars += len(normalize_space(text))
+        if text.strip():
+            self.pending_br = False
+
+
+def is_furniture(node: LexborNode) -> bool:
+    """Elements inside the body container that are not article text."""
+    tag = node.tag or ""
+    if tag == "figure":
+        return has_media(node)  # a figure holding a pull quote or a table is story text
+    if tag in SKIP_TAGS or tag in FURNITURE_TAGS:
+        return True
+    if attr(node, "role").lower() in BOILERPLATE_ROLES or is_hidden(node):
+        return True
+    if not CAPTION_TOKENS.isdisjoint(hint_tokens(node)):
+        return True
+    return matches_hints(node, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+
+
+def is_boilerplate_heading(node: LexborNode) -> bool:
+    text = node_text(node).lower().rstrip(" :")
+    return len(text) <= MAX_BOILERPLATE_HEADING_CHARS and text.startswith(BOILERPLATE_HEADINGS)
+
+
+def _skip_related_box(heading: LexborNode, walk: _Walk) -> None:
+    """Skip the heading and the link lists that follow it."""
+    walk.skip.add(heading.mem_id)
+    sibling = heading.next
+    while sibling is not None:
+        tag = sibling.tag or ""
+        if tag == "-text" and not (sibling.text_content or "").strip():
+            sibling = sibling.next
+            continue
+        if tag in SUBHEADING_TAGS or tag.startswith("-"):
+            break
+        if tag not in ("ul", "ol") and link_density(sibling) < RELATED_BOX_LINK_DENSITY:
+            break
+        walk.skip.add(sibling.mem_id)
+        sibling = sibling.next
+
+
+def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) -> None:
+    tag = node.tag or ""
+    if tag == "-text":
+        walk.add_text(node.text_content or "")
+        return
+    if tag.startswith("-"):
+        return
+    if node.mem_id in walk.skip or is_furniture(node):
+        if tag in BLOCK_TAGS:
+            walk.flush()  # a skipped block still ends the line before it
+        return
+    if tag == "br":
+        if walk.pending_br:
+            walk.flush()
+        else:
+            walk.parts.append(" ")
+            walk.pending_br = True
+        return
+    if tag in SUBHEADING_TAGS and is_boilerplate_heading(node):
+        _skip_related_box(node, walk)
+        return
+    if tag in BLOCK_TAGS:
+        walk.flush()
+        walk.blocks.append(node)
+    elif tag == "a":
+        walk.links_open += 1
+    elif tag == "time":
+        walk.times_open += 1
+    stack.append((node, False))
+    stack.extend((child, True) for child in reversed(list(node.iter(include_text=True))))
+
+
+def _exit(node: LexborNode, walk: _Walk) -> None:
+    if node.tag in BLOCK_TAGS:
+        walk.flush()
+        walk.blocks.pop()
+    elif node.tag == "a":
+        walk.links_open -= 1
+    elif node.tag == "time":
+        walk.times_open -= 1
+
+
+def walk_segments(containers: list[LexborNode], skip: set[int]) -> list[Segment]:
+    """Text segments of the containers, in document order (iterative walk)."""
+    walk = _Walk(skip=set(skip))
+    for container in containers:
+        walk.blocks = [container]
+        stack: list[tuple[LexborNode, bool]] = [
+            (child, True) for child in reversed(list(container.iter(include_text=True)))
+        ]
+        while stack:
+            node, entering = stack.pop()
+            if entering:
+                _enter(node, walk, stack)
+            else:
+                _exit(node, walk)
+        walk.flush()
+    return walk.segments

@@ -1,0 +1,207 @@
+"""Choosing the element(s) that hold the article body, and the article's scope.
+
+Order: microdata (``itemprop=articleBody``), then Readability-style content scoring
+(paragraph text length and commas, class/id hints, link density), then semantic
+fallbacks (``<article>``, ``<main>``, ``<body>``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse.text import ancestors, attr, hint_tokens, is_hidden, matches_hints, node_text
+from scraper.parse.vocab import (
+    BLOCK_TAGS,
+    BOILERPLATE_ROLES,
+    BOILERPLATE_SUBSTRINGS,
+    BOILERPLATE_TOKENS,
+    CAPTION_TOKENS,
+    LEAD_TOKENS,
+    NEGATIVE_TOKENS,
+    POSITIVE_TOKENS,
+)
+
+#: Shorter text blocks are captions, buttons or labels, not paragraphs (Readability: 25).
+MIN_PARAGRAPH_CHARS = 25
+#: A paragraph's score is spread to this many ancestors, with these weights (Readability).
+ANCESTOR_WEIGHTS = (1.0, 0.5, 1 / 6)
+#: Class/id hint weight (Readability's value: one hint outweighs ~8 short paragraphs).
+CLASS_WEIGHT = 25.0
+#: Below this score the best candidate is noise (one or two short paragraphs).
+MIN_TOP_SCORE = 8.0
+#: A sibling of the best candidate joins the body when it scores this share of the best
+#: (Readability's 0.2), and at least ``SIBLING_MIN_SCORE``.
+SIBLING_SCORE_RATIO = 0.2
+SIBLING_MIN_SCORE = 10.0
+#: Elements that never hold paragraphs worth scoring (whole subtree ignored).
+UNLIKELY_TAGS = frozenset({"nav", "aside", "footer", "form", "header", "script", "style",
+                           "noscript", "template", "svg", "select", "button", "dialog"})
+#: Structural tags exempt from class-based "unlikely" pruning (their classes list tags
+#: and categories, e.g. WordPress's ``tag-social-media`` on ``<article>``).
+EXEMPT_TAGS = frozenset({"html", "body", "article", "main"})
+_TAG_BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "section": 3.0,
+             "article": 5.0, "form": -3.0, "ol": -3.0, "ul": -3.0, "li": -3.0, "dl": -3.0,
+             "th": -5.0, "h1": -5.0, "h2": -5.0, "h3": -5.0}
+
+
+def is_unlikely(node: LexborNode) -> bool:
+    """Page furniture whose paragraphs must not vote for a body container."""
+    tag = node.tag or ""
+    if tag in UNLIKELY_TAGS or attr(node, "role").lower() in BOILERPLATE_ROLES:
+        return True
+    if tag in EXEMPT_TAGS or "articlebody" in attr(node, "itemprop").lower():
+        return False
+    if is_hidden(node):
+        return True
+    tokens = hint_tokens(node)
+    if not POSITIVE_TOKENS.isdisjoint(tokens) and NEGATIVE_TOKENS.isdisjoint(tokens):
+        return False
+    return matches_hints(node, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+
+
+def class_weight(node: LexborNode) -> float:
+    """+``CLASS_WEIGHT`` for a content hint, -``CLASS_WEIGHT`` for a furniture hint or a
+    standfirst/caption hint (``content__standfirst`` is next to the body, not the body)."""
+    tokens = hint_tokens(node)
+    weight = 0.0 if POSITIVE_TOKENS.isdisjoint(tokens) else CLASS_WEIGHT
+    not_body = NEGATIVE_TOKENS | LEAD_TOKENS | CAPTION_TOKENS
+    return weight - (0.0 if not_body.isdisjoint(tokens) else CLASS_WEIGHT)
+
+
+def link_density(node: LexborNode) -> float:
+    """Share of the node's text that sits inside links."""
+    text = len(node_text(node))
+    if text == 0:
+        return 0.0
+    linked = sum(len(node_text(a)) for a in node.css("a"))
+    return min(linked / text, 1.0)
+
+
+def _is_leaf_block(node: LexborNode) -> bool:
+    return not any((c.tag or "") in BLOCK_TAGS for c in node.iter())
+
+
+def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
+    """Paragraph-like elements outside furniture, found in one iterative pass."""
+    found: list[LexborNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if is_unlikely(node):
+            continue
+        tag = node.tag or ""
+        if tag in ("p", "pre") or (tag in ("td", "div", "section") and _is_leaf_block(node)):
+            found.append(node)
+            continue
+        stack.extend(reversed(list(node.iter())))
+    return found
+
+
+def paragraph_score(text: str) -> float:
+    """Readability: 1 point, plus one per comma, plus one per 100 characters (max 3)."""
+    commas = sum(text.count(c) for c in ",，、")
+    return 1.0 + commas + min(len(text) / 100, 3.0)
+
+
+@dataclass
+class Candidate:
+    """A container voted for by paragraphs: ``base`` (tag + class hints) and ``content``
+    (the paragraphs' points); both are scaled by ``1 - link density`` once known."""
+
+    node: LexborNode
+    base: float
+    content: float = 0.0
+    link_factor: float = 1.0
+
+    @property
+    def score(self) -> float:
+        return (self.base + self.content) * self.link_factor
+
+
+def score_candidates(root: LexborNode) -> dict[int, Candidate]:
+    scores: dict[int, Candidate] = {}
+    for paragraph in scorable_paragraphs(root):
+        text = node_text(paragraph)
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
+        points = paragraph_score(text)
+        ancestor = paragraph.parent
+        for weight in ANCESTOR_WEIGHTS:
+            if ancestor is None or ancestor.tag in (None, "-document", "html"):
+                break
+            if ancestor.mem_id not in scores:
+                base = _TAG_BASE.get(ancestor.tag or "", 0.0) + class_weight(ancestor)
+                scores[ancestor.mem_id] = Candidate(ancestor, base)
+            scores[ancestor.mem_id].content += points * weight
+            ancestor = ancestor.parent
+    for candidate in scores.values():
+        candidate.link_factor = 1 - link_density(candidate.node)
+    return scores
+
+
+def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNode]:
+    """The best candidate plus siblings whose own paragraphs weigh close to its own, or
+    that share its class (bodies split into several blocks). Class hints are left out of
+    the comparison: a headline block classed ``article-header`` is not body text."""
+    parent = top.node.parent
+    if parent is None:
+        return [top.node]
+    threshold = max(SIBLING_MIN_SCORE, top.content * top.link_factor * SIBLING_SCORE_RATIO)
+    top_class = attr(top.node, "class")
+    chosen = []
+    for sibling in parent.iter():
+        other = scores.get(sibling.mem_id)
+        content = other.content * other.link_factor if other is not None else 0.0
+        same_class = bool(top_class) and attr(sibling, "class") == top_class and content > 0
+        if sibling.mem_id == top.node.mem_id or same_class or content >= threshold:
+            chosen.append(sibling)
+    return chosen
+
+
+def microdata_body(tree: LexborHTMLParser) -> list[LexborNode]:
+    """``itemprop=articleBody`` (the longest one when a page repeats it)."""
+    nodes = tree.css('[itemprop~="articleBody" i]')
+    if not nodes:
+        return []
+    return [max(nodes, key=lambda n: len(node_text(n)))]
+
+
+def scored_body(tree: LexborHTMLParser) -> list[LexborNode]:
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    scores = score_candidates(root)
+    if not scores:
+        return []
+    top = max(scores.values(), key=lambda candidate: candidate.score)
+    return with_siblings(top, scores) if top.score >= MIN_TOP_SCORE else []
+
+
+def fallback_body(tree: LexborHTMLParser) -> list[LexborNode]:
+    for selector in ("article", '[role="main"]', "main", "body", "html"):
+        node = tree.css_first(selector)
+        if node is not None:
+            return [node]
+    return []
+
+
+def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The body container(s), in document order."""
+    return microdata_body(tree) or scored_body(tree) or fallback_body(tree)
+
+
+def article_scope(tree: LexborHTMLParser, body: list[LexborNode]) -> LexborNode | None:
+    """The element holding the whole story (headline, byline, figures, body)."""
+    if not body:
+        return tree.body or tree.root
+    for node in [body[0], *ancestors(body[0])]:
+        itemtype = attr(node, "itemtype")
+        if node.tag == "article" or itemtype.endswith(("Article", "BlogPosting")):
+            return node
+    for node in ancestors(body[0]):
+        if node.tag == "main" or attr(node, "role").lower() == "main":
+            return node
+    return tree.body or body[0]
+

@@ -1,0 +1,87 @@
+"""BCP 47 language tags, minimised with CLDR likely subtags ("remove likely subtags").
+
+``fr-FR`` -> ``fr`` (France is French's likely region), ``en-US`` -> ``en``, but
+``en-GB`` and ``pt-PT`` stay, because ``en`` and ``pt`` alone would mean en-US and pt-BR.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from babel.core import get_global
+
+_SUBTAG = re.compile(r"^[A-Za-z0-9]{1,8}$")
+
+
+class Tag(NamedTuple):
+    language: str
+    script: str | None
+    region: str | None
+
+    def join(self, sep: str = "-") -> str:
+        return sep.join(p for p in (self.language, self.script, self.region) if p)
+
+
+def parse_tag(raw: str | None) -> Tag | None:
+    """Language, script and region of a tag (``fr_FR``, ``zh-Hant-TW``); extensions dropped."""
+    if not raw:
+        return None
+    parts = [p for p in re.split(r"[-_\s]+", raw.strip()) if p]
+    if not parts or not all(_SUBTAG.match(p) for p in parts):
+        return None
+    language = parts[0].lower()
+    if not (language.isalpha() and 2 <= len(language) <= 3) or language == "und":
+        return None
+    script = region = None
+    for part in parts[1:3]:
+        if len(part) == 4 and part.isalpha() and script is None and region is None:
+            script = part.title()
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            region = part.upper()
+            break
+        else:
+            break
+    return Tag(language, script, region)
+
+
+@lru_cache(maxsize=256)
+def _likely(key: str) -> Tag | None:
+    value = get_global("likely_subtags").get(key)
+    if not isinstance(value, str):
+        return None
+    parts = value.split("_")
+    return Tag(parts[0], parts[1] if len(parts) > 1 else None,
+               parts[2] if len(parts) > 2 else None)
+
+
+def maximize(tag: Tag) -> Tag:
+    """CLDR "add likely subtags": fill the missing script and region."""
+    keys = [
+        Tag(tag.language, tag.script, tag.region),
+        Tag(tag.language, None, tag.region),
+        Tag(tag.language, tag.script, None),
+        Tag(tag.language, None, None),
+    ]
+    for candidate in dict.fromkeys(keys):
+        found = _likely(candidate.join("_"))
+        if found is not None:
+            return Tag(tag.language, tag.script or found.script, tag.region or found.region)
+    return tag
+
+
+def minimize_language(raw: str | None) -> str | None:
+    """CLDR "remove likely subtags": the shortest tag that maximises to the same tag."""
+    tag = parse_tag(raw)
+    if tag is None:
+        return None
+    full = maximize(tag)
+    for trial in (
+        Tag(tag.language, None, None),
+        Tag(tag.language, None, full.region),
+        Tag(tag.language, full.script, None),
+    ):
+        if maximize(trial) == full:
+            return trial.join()
+    return full.join() if tag.script else Tag(tag.language, None, tag.region).join()

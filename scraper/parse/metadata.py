@@ -1,0 +1,158 @@
+"""Page metadata: ``<meta>`` map, canonical URL, title, dates, language.
+
+Each field follows the same order: JSON-LD first, then ``<meta>`` (Open Graph, Dublin
+Core, microdata), then visible markup.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse.jsonld import JsonObject, first_value, id_index, names, types_of
+from scraper.parse.language import minimize_language
+from scraper.parse.text import attr, node_text, normalize_space
+from scraper.parse.urls import absolute
+
+MetaMap = dict[str, list[str]]
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "publishdate", "publish-date", "pubdate", "dc.date.issued",
+    "dcterms.issued", "dcterms.created", "dc.date", "date", "sailthru.date",
+    "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "dcterms.modified", "dc.date.modified", "last-modified", "article.updated",
+)
+LANGUAGE_META = ("content-language", "language", "dc.language", "dcterms.language")
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
+#: Separators between a headline and the site name in ``<title>`` / og:title.
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:»/]\s+|\s*\|\s*")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def collect_meta(tree: LexborHTMLParser) -> MetaMap:
+    """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
+    meta: MetaMap = {}
+    for node in tree.css("meta[content]"):
+        content = normalize_space(attr(node, "content"))
+        if not content:
+            continue
+        for key_attr in ("property", "name", "itemprop", "http-equiv"):
+            key = attr(node, key_attr).strip().lower()
+            if key:
+                meta.setdefault(key, []).append(content)
+    return meta
+
+
+def meta_first(meta: MetaMap, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def canonical_url(tree: LexborHTMLParser, meta: MetaMap, base: str | None,
+                  url: str | None) -> str | None:
+    """``<link rel=canonical>``, else ``og:url``, else the given URL; made absolute."""
+    for link in tree.css("link[rel][href]"):
+        if "canonical" in attr(link, "rel").lower().split():
+            found = absolute(base, attr(link, "href"))
+            if found:
+                return found
+    og_url = absolute(base, meta_first(meta, ("og:url",)))
+    return og_url or url
+
+
+def site_names(meta: MetaMap, objects: list[JsonObject]) -> list[str]:
+    """Names the site goes by: og:site_name, publisher and WebSite names."""
+    found = [v for key in SITE_NAME_META for v in meta.get(key, [])]
+    index = id_index(objects)
+    for obj in objects:
+        found.extend(names(obj.get("publisher"), index))
+        if types_of(obj) & {"WebSite", "Organization", "NewsMediaOrganization"}:
+            found.extend(names(obj, index))
+    return [normalize_space(n) for n in found if n]
+
+
+def strip_site_name(title: str, sites: list[str], h1: str | None) -> str:
+    """Drop a " - Site" suffix (or "Site | " prefix) naming the site, or a separator
+    suffix when the ``<h1>`` agrees with the part before it."""
+    folded_sites = {s.casefold() for s in sites}
+    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    for cut in reversed(cuts):
+        head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
+        if tail.casefold() in folded_sites and head:
+            return head
+    for cut in cuts:
+        head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
+        if head.casefold() in folded_sites and tail:
+            return tail
+    if h1:
+        for cut in cuts:
+            head = title[: cut.start()].strip()
+            if head.casefold() == h1.casefold():
+                return head
+    return title
+
+
+def extract_title(tree: LexborHTMLParser, meta: MetaMap, article: JsonObject | None,
+                  sites: list[str], h1: LexborNode | None) -> str | None:
+    """JSON-LD headline, og:title, ``<h1>``, ``<title>``; site-name affix removed."""
+    h1_text = node_text(h1) if h1 is not None else None
+    title_node = tree.css_first("title")
+    candidates = (
+        first_value([article], "headline") if article else None,
+        meta_first(meta, TITLE_META),
+        h1_text,
+        normalize_space(title_node.text()) if title_node is not None else None,
+    )
+    for candidate in candidates:
+        if candidate:
+            return strip_site_name(normalize_space(candidate), sites, h1_text) or None
+    return None
+
+
+def normalize_date(value: str | None) -> str | None:
+    """ISO 8601 keeping the page's offset (``Z`` -> ``+00:00``); None when unparseable."""
+    if not value:
+        return None
+    value = value.strip()
+    if _DATE_ONLY.match(value):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed.isoformat(timespec="seconds")
+
+
+def language_candidates(tree: LexborHTMLParser, meta: MetaMap,
+                        objects: list[JsonObject]) -> list[str | None]:
+    html = tree.css_first("html")
+    return [
+        attr(html, "lang") or attr(html, "xml:lang") if html is not None else None,
+        first_value(objects, "inLanguage"),
+        meta_first(meta, ("og:locale",)),
+        meta_first(meta, LANGUAGE_META),
+    ]
+
+
+def extract_language(tree: LexborHTMLParser, meta: MetaMap,
+                     objects: list[JsonObject]) -> str | None:
+    """First usable language tag, minimised with CLDR likely subtags."""
+    for raw in language_candidates(tree, meta, objects):
+        value = raw.split(",")[0] if raw else None
+        tag = minimize_language(value)
+        if tag:
+            return tag
+    return None
