@@ -125,7 +125,7 @@ def cli() -> None:
     """Scrape news articles into a versioned, queryable archive."""
 
 
-@cli.command()
+@cli.command(short_help="Parse saved pages into JSON Lines.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--url", metavar="URL", help="The page's address: resolves relative links; fallback for 'url'."
@@ -216,7 +216,7 @@ def _read_urls(stream: TextIO | None) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-@cli.command()
+@cli.command(short_help="Run one read-only SQL query on the archive.")
 @click.argument("query")
 @db_option
 @click.option(
@@ -244,7 +244,7 @@ def fixtures() -> None:
     """Record real pages for offline replay."""
 
 
-@fixtures.command("record")
+@fixtures.command("record", short_help="Save live responses in the replay layout.")
 @click.argument("urls", nargs=-1, required=True)
 @click.option(
     "--into",
