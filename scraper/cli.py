@@ -199,12 +199,15 @@ def fetch(
     urls = (*urls, *_read_urls(url_file))
     if not urls:
         raise click.UsageError("give at least one URL, or --input FILE")
-    failed = 0
+    reports = []
     with open_archive(db) as archive, make_fetcher(replay, user_agent, timeout) as fetcher:
         for url in urls:
-            report = fetch_and_store(url, fetcher, archive)
-            click.echo(report.line())
-            failed += report.failed
+            reports.append(fetch_and_store(url, fetcher, archive))
+            click.echo(reports[-1].line())
+    invalid = sum(r.invalid for r in reports)
+    failed = sum(r.failed for r in reports)
+    if invalid:
+        raise BadInput(f"{invalid} of {len(urls)} argument(s) are not http(s) URLs")
     if failed:
         raise Failed(f"{failed} of {len(urls)} URL(s) failed")
 
@@ -282,6 +285,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the ``scraper`` console script."""
     try:
         code = cli.main(args=argv, prog_name="scraper", standalone_mode=False)
+    except click.UsageError as err:
+        hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        click.echo(f"Error: {err.format_message()}{hint}", err=True)
+        code = err.exit_code
     except click.ClickException as err:
         err.show()
         code = err.exit_code

@@ -2,6 +2,7 @@
 
 For each URL:
 1. the fetcher downloads it (live, or from a replay directory) into a ``FetchedPage``;
+   (a string that is not an http(s) URL is reported and not recorded: nothing was fetched);
 2. an HTTP error status, or a body that is not HTML, is recorded as a capture
    with its reason and goes no further;
 3. the parser turns bytes + final URL into an ``Article``;
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.errors import FetchError, NotHTMLError
+from scraper.errors import FetchError, InputError, NotHTMLError
 from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
@@ -35,6 +36,7 @@ class FetchReport:
     version: int | None = None
     reverted_to: int | None = None
     error: str | None = None
+    invalid: bool = False
 
     @property
     def failed(self) -> bool:
@@ -56,6 +58,8 @@ def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport
     fetched_at = datetime.now(UTC)
     try:
         page = fetcher.fetch(url)
+    except InputError as err:  # not a URL at all: nothing was fetched, nothing to record
+        return FetchReport(url, None, "error", error=str(err), invalid=True)
     except FetchError as err:
         capture = CaptureRecord(url, None, None, fetched_at, error=err.reason)
         return _report(url, None, archive.store(capture), err.reason)

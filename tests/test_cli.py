@@ -211,3 +211,28 @@ def test_record_then_fetch_offline(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'a.db'}"
     replayed = run("fetch", url, "--replay", str(tmp_path / "site"), "--db", db)
     assert replayed.stdout.split()[:2] == ["200", "new"], replayed
+
+
+def test_arguments_that_are_not_urls_are_reported_and_not_recorded(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    result = run(
+        "fetch",
+        "not a url",
+        "ftp://files.example/x",
+        SEED_URL,
+        "--replay",
+        str(FIXTURE_SITE),
+        "--db",
+        db,
+    )
+    assert_one_line_error(result, code=2)
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["error", "error", "new"]
+    count = run("sql", "SELECT count(*) AS n FROM captures", "--db", db, "--format", "csv")
+    assert count.stdout == "n\n1\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["sql"], ["sql", "SELECT 1", "--format", "xml"], ["nosuch"], ["parse"], ["fetch"]]
+)
+def test_usage_errors_are_one_line(args: list[str]) -> None:
+    assert_one_line_error(run(*args))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -29,6 +30,7 @@ DEFAULT_MAX_BYTES = (
     20 * 1024 * 1024
 )  # real article pages are < 2 MB; 20 MB leaves room, stops abuse
 MAX_REDIRECTS = 10
+FETCHABLE_SCHEMES = ("http", "https")
 # Transient failures worth another try; anything else (bad URL, too many redirects) is final.
 TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
@@ -73,7 +75,13 @@ class Fetcher:
         self.close()
 
     def fetch(self, url: str) -> FetchedPage:
-        """Fetch ``url``; raises ``FetchError`` when no usable response came back."""
+        """Fetch ``url``; raises ``FetchError`` when no usable response came back.
+
+        Raises ``InputError`` when ``url`` is not an absolute http(s) URL.
+        """
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in FETCHABLE_SCHEMES or not parts.netloc:
+            raise InputError(f"not a fetchable URL: {url!r} (need an absolute http(s) URL)")
         retrying = Retrying(
             retry=retry_if_exception_type(TRANSIENT),
             stop=stop_after_attempt(self.options.attempts),

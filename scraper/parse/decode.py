@@ -9,6 +9,11 @@ Cascade (first step that names a usable encoding wins):
 4. detection: valid UTF-8 is UTF-8, otherwise charset-normalizer's best guess,
    otherwise windows-1252 (the browsers' default for Western pages).
 
+A declared single-byte charset (windows-1252, ISO-8859-x, KOI8-R, ...) is overruled
+when the bytes hold non-ASCII text that is valid UTF-8: servers and templates often
+label UTF-8 pages "iso-8859-1", and legacy text that happens to be valid UTF-8 is
+vanishingly rare (it needs sequences like "Ã©" on purpose).
+
 Labels are resolved as browsers do: ``iso-8859-1``, ``latin-1`` and ``ascii`` mean
 windows-1252; an unknown label (or a non-text codec such as ``base64``) falls through
 to the next step. A ``<meta>`` naming UTF-16 means UTF-8 (the bytes were readable as
@@ -18,6 +23,7 @@ ASCII, so they are not UTF-16).
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 import charset_normalizer
@@ -158,14 +164,28 @@ def detect(content: bytes) -> str:
     return resolve_label(best.encoding) or "cp1252"
 
 
+@functools.lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """True when every byte is one character in ``encoding`` (no multi-byte sequences)."""
+    high = bytes(range(0x80, 0x100))
+    return encoding != "utf-8" and len(high.decode(encoding, errors="replace")) == len(high)
+
+
+def _mislabelled_utf8(content: bytes, declared: str) -> bool:
+    return _single_byte(declared) and not content.isascii() and _decodes(content, "utf-8")
+
+
 def choose_encoding(content: bytes, http_charset: str | None = None) -> str:
     """Run the cascade of the module docstring and return a Python codec name."""
-    return (
-        resolve_label(http_charset)
-        or sniff_bom(content)
-        or sniff_meta(content)
-        or detect(content)
-    )
+    declared = resolve_label(http_charset)
+    if declared is None:
+        bom = sniff_bom(content)
+        if bom is not None:
+            return bom
+        declared = sniff_meta(content)
+    if declared is None:
+        return detect(content)
+    return "utf-8" if _mislabelled_utf8(content, declared) else declared
 
 
 def decode_html(content: bytes, http_charset: str | None = None) -> str:
