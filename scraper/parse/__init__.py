@@ -11,13 +11,17 @@ The cascade, one function per stage (``parse_html`` runs them in this order):
    (the ``*Article`` object), then ``<meta>`` (Open Graph, Dublin Core, microdata).
 6. ``canonical_url``     - ``<link rel=canonical>``, ``og:url``, the given URL.
 7. ``find_body``         - body container: ``itemprop=articleBody``, else content scoring
-   (paragraph length and commas, class/id hints, link density), else ``<article>``,
-   ``<main>``, ``<body>``; ``article_scope`` is the element holding the whole story.
+   (paragraph length and commas, class/id hints, link density; ``<br><br>`` runs split
+   a text block into paragraphs; a body split into repeated blocks is gathered into the
+   element holding them), else ``<article>``, ``<main>``, ``<body>``; ``article_scope``
+   is the element holding the whole story.
 8. ``extract_title``     - JSON-LD headline, og:title, ``<h1>``, ``<title>``; a site-name
-   suffix/prefix (og:site_name, publisher) or a suffix the ``<h1>`` disowns is removed.
+   suffix/prefix (og:site_name, publisher), a suffix the ``<h1>`` disowns, or a short
+   suffix after a pipe (or spelling the host name) is removed.
 9. ``extract_content``   - lead (a lead-marked element before the body paragraphs), then
-   the body walked into paragraphs/subheadings with furniture skipped, related-link and
-   link-dense paragraphs dropped, "By X" lines turned into bylines; captions.
+   the body walked into paragraphs/subheadings with furniture and teaser cards skipped
+   (a section's ``<header>`` gives only its heading), related-link and link-dense
+   paragraphs dropped, "By X" lines turned into bylines; captions (not link cards).
 10. ``extract_bylines``  - JSON-LD author, ``<meta name=author>``, byline markup, the
     "By X" line found in step 9.
 11. ``extract_dates``    - JSON-LD, ``<meta>``, microdata, ``<time>`` (marked, then first).
@@ -29,6 +33,8 @@ The cascade, one function per stage (``parse_html`` runs them in this order):
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -54,12 +60,19 @@ __all__ = ["PARSER_VERSION", "decode_html", "parse_html"]
 
 #: Bumped whenever a change can alter the output for the same bytes; stored with
 #: every archived version so that re-parses can be told apart.
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 
 
 def _headline_node(tree: LexborHTMLParser, scope: LexborNode | None) -> LexborNode | None:
     found = scope.css_first("h1") if scope is not None else None
     return found if found is not None else tree.css_first("h1")
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        return urlsplit(url or "").hostname
+    except ValueError:  # a malformed URL (bad IPv6 literal, port): no host to compare
+        return None
 
 
 def _document_node(tree: LexborHTMLParser) -> LexborNode:
@@ -86,7 +99,7 @@ def parse_html(content: bytes, url: str | None = None, *,
     body = find_body(tree)
     scope = article_scope(tree, body) or _document_node(tree)
     title = extract_title(tree, meta, article, site_names(meta, objects),
-                          _headline_node(tree, scope))
+                          _headline_node(tree, scope), _host(base or url))
     content_ = extract_content(scope, body, document_order(scope), title)
     published, modified = extract_dates(tree, meta, ordered, scope)
     return Article(

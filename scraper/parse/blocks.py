@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.parse.body import link_density
 from scraper.parse.text import (
+    ancestors,
     attr,
     has_media,
     has_words,
@@ -37,6 +38,13 @@ from scraper.parse.vocab import (
 
 #: A heading longer than this is content even when it starts like "Related ...".
 MAX_BOILERPLATE_HEADING_CHARS = 60
+#: A box whose heading is a link to another page and whose text is at most this long is a
+#: teaser card (home pages, "more stories" rails): a headline plus a one- or two-line
+#: summary runs to ~300 characters; a story section under a linked heading is longer.
+MAX_TEASER_CHARS = 300
+#: Share of a heading's text inside links for it to be a linked headline.
+MIN_TEASER_HEADING_LINK_SHARE = 0.9
+TEASER_CARD_TAGS = frozenset({"div", "article", "li", "section"})
 #: Boxes following a "Related" heading are dropped while this link-dense.
 RELATED_BOX_LINK_DENSITY = 0.5
 
@@ -99,11 +107,43 @@ def is_furniture(node: LexborNode) -> bool:
         return has_media(node)  # a figure holding a pull quote or a table is story text
     if tag in SKIP_TAGS or tag in FURNITURE_TAGS:
         return True
+    return marked_furniture(node)
+
+
+def marked_furniture(node: LexborNode) -> bool:
+    """Furniture by role, visibility or class/id hints, whatever the tag."""
     if attr(node, "role").lower() in BOILERPLATE_ROLES or is_hidden(node):
         return True
     if not CAPTION_TOKENS.isdisjoint(hint_tokens(node)):
         return True
     return matches_hints(node, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+
+
+def _links_elsewhere(node: LexborNode) -> bool:
+    href = attr(node, "href").strip()
+    return node.tag == "a" and bool(href) and not href.startswith("#")
+
+
+def is_teaser_card(node: LexborNode) -> bool:
+    """A short box headed by a link to another story (in-page ``#`` anchors excepted)."""
+    if node.tag not in TEASER_CARD_TAGS:
+        return False
+    heading = node.css_first(", ".join(sorted(SUBHEADING_TAGS)))
+    if heading is None or len(node_text(node)) > MAX_TEASER_CHARS:
+        return False
+    return _linked_heading(heading, node)
+
+
+def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
+    """The heading is a link, or sits in one (a whole-card link) inside ``card``."""
+    for ancestor in ancestors(heading):
+        if ancestor.mem_id == card.mem_id:
+            break
+        if _links_elsewhere(ancestor):
+            return True
+    text = len(node_text(heading))
+    linked = sum(len(node_text(a)) for a in heading.css("a") if _links_elsewhere(a))
+    return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
 
 
 def is_boilerplate_heading(node: LexborNode) -> bool:
@@ -128,6 +168,18 @@ def _skip_related_box(heading: LexborNode, walk: _Walk) -> None:
         sibling = sibling.next
 
 
+def section_headings(node: LexborNode) -> list[LexborNode]:
+    """Headings of a ``<header>`` inside the body: a section's or live-blog entry's header
+    holds its heading next to metadata (time, author, share buttons); only the heading is
+    text. The article's own header (it holds the ``<h1>``, its kicker and dek), a header
+    marked as furniture, or one holding no subheading gives nothing."""
+    if node.tag != "header" or marked_furniture(node) or node.css_first("h1") is not None:
+        return []
+    found = node.css(", ".join(sorted(SUBHEADING_TAGS)))
+    ids = {h.mem_id for h in found}
+    return [h for h in found if not any(a.mem_id in ids for a in ancestors(h))]
+
+
 def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) -> None:
     tag = node.tag or ""
     if tag == "-text":
@@ -135,7 +187,12 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
         return
     if tag.startswith("-"):
         return
-    if node.mem_id in walk.skip or is_furniture(node):
+    headings = section_headings(node) if node.mem_id not in walk.skip else []
+    if headings:
+        walk.flush()
+        stack.extend((heading, True) for heading in reversed(headings))
+        return
+    if node.mem_id in walk.skip or is_furniture(node) or is_teaser_card(node):
         if tag in BLOCK_TAGS:
             walk.flush()  # a skipped block still ends the line before it
         return

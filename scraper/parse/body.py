@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.parse.text import ancestors, attr, hint_tokens, is_hidden, matches_hints, node_text
+from scraper.parse.text import (
+    ancestors,
+    attr,
+    hint_tokens,
+    is_hidden,
+    matches_hints,
+    node_text,
+    normalize_space,
+)
 from scraper.parse.vocab import (
     BLOCK_TAGS,
     BOILERPLATE_ROLES,
@@ -35,6 +43,12 @@ MIN_TOP_SCORE = 8.0
 #: (Readability's 0.2), and at least ``SIBLING_MIN_SCORE``.
 SIBLING_SCORE_RATIO = 0.2
 SIBLING_MIN_SCORE = 10.0
+#: Readability's "alternative candidates": when at least ``MIN_CLOSE_CANDIDATES`` other
+#: containers score within ``CLOSE_SCORE_RATIO`` of the best one, the body is split into
+#: repeated blocks (one ``<div>`` per paragraph in Arc XP, one ``<article>`` per live-blog
+#: entry) and the element holding them all is the body (Readability: 0.75 and 3).
+CLOSE_SCORE_RATIO = 0.75
+MIN_CLOSE_CANDIDATES = 3
 #: Elements that never hold paragraphs worth scoring (whole subtree ignored).
 UNLIKELY_TAGS = frozenset({"nav", "aside", "footer", "form", "header", "script", "style",
                            "noscript", "template", "svg", "select", "button", "dialog"})
@@ -123,12 +137,46 @@ class Candidate:
 def score_candidates(root: LexborNode) -> dict[int, Candidate]:
     scores: dict[int, Candidate] = {}
     for paragraph in scorable_paragraphs(root):
-        text = node_text(paragraph)
-        if len(text) < MIN_PARAGRAPH_CHARS:
-            continue
-        points = paragraph_score(text)
-        ancestor = paragraph.parent
-        for weight in ANCESTOR_WEIGHTS:
+        for text, ancestor in _voting_texts(paragraph):
+            if len(text) >= MIN_PARAGRAPH_CHARS:
+                _vote(scores, ancestor, paragraph_score(text))
+    for candidate in scores.values():
+        candidate.link_factor = 1 - link_density(candidate.node)
+    return scores
+
+
+def br_chunks(node: LexborNode) -> list[str]:
+    """Text of ``node`` split at ``<br><br>`` runs (Readability's ``replaceBrs``): a
+    ``<div>`` of text separated by blank lines holds paragraphs, it is not one."""
+    chunks: list[str] = []
+    parts: list[str] = []
+    last_br = False
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            text = child.text_content or ""
+            parts.append(text)
+            last_br = last_br and not text.strip()
+        elif child.tag == "br":
+            if last_br:
+                chunks.append(normalize_space("".join(parts)))
+                parts.clear()
+            parts.append(" ")
+            last_br = True
+    chunks.append(normalize_space("".join(parts)))
+    return [c for c in chunks if c] if len(chunks) > 1 else []
+
+
+def _voting_texts(paragraph: LexborNode) -> list[tuple[str, LexborNode | None]]:
+    """(text, first container voted for): a ``<br><br>``-separated block votes for itself."""
+    if paragraph.tag != "p":
+        chunks = br_chunks(paragraph)
+        if chunks:
+            return [(chunk, paragraph) for chunk in chunks]
+    return [(node_text(paragraph), paragraph.parent)]
+
+
+def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: float) -> None:
+    for weight in ANCESTOR_WEIGHTS:
             if ancestor is None or ancestor.tag in (None, "-document", "html"):
                 break
             if ancestor.mem_id not in scores:
@@ -136,9 +184,6 @@ def score_candidates(root: LexborNode) -> dict[int, Candidate]:
                 scores[ancestor.mem_id] = Candidate(ancestor, base)
             scores[ancestor.mem_id].content += points * weight
             ancestor = ancestor.parent
-    for candidate in scores.values():
-        candidate.link_factor = 1 - link_density(candidate.node)
-    return scores
 
 
 def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNode]:
@@ -160,6 +205,38 @@ def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNo
     return chosen
 
 
+def _contains(outer: LexborNode, inner: LexborNode) -> bool:
+    return any(a.mem_id == outer.mem_id for a in ancestors(inner))
+
+
+def common_ancestor(nodes: list[LexborNode]) -> LexborNode:
+    """The deepest element holding every node of ``nodes`` (at least one node)."""
+    chain = [nodes[0], *ancestors(nodes[0])]
+    for candidate in chain:
+        if all(n.mem_id == candidate.mem_id or _contains(candidate, n) for n in nodes[1:]):
+            return candidate
+    return chain[-1]
+
+
+def gather_split_body(top: Candidate, scores: dict[int, Candidate]) -> Candidate:
+    """When several containers score close to the best one, the nearest element (the best
+    one or an ancestor) holding ``MIN_CLOSE_CANDIDATES`` of them, narrowed to the deepest
+    element holding those inside it: the body split into repeated blocks."""
+    close = [c.node for c in scores.values()
+             if c.score >= CLOSE_SCORE_RATIO * top.score and c.node.mem_id != top.node.mem_id]
+    if len(close) < MIN_CLOSE_CANDIDATES:
+        return top
+    group = [top.node, *close]
+    for node in [top.node, *ancestors(top.node)]:
+        if node.tag in ("body", "html"):
+            break
+        inside = [n for n in group if _contains(node, n)]
+        if len(inside) + 1 >= MIN_CLOSE_CANDIDATES:
+            chosen = common_ancestor(inside) if len(inside) > 1 else node
+            return scores.get(chosen.mem_id) or Candidate(chosen, 0.0)
+    return top
+
+
 def microdata_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """``itemprop=articleBody`` (the longest one when a page repeats it)."""
     nodes = tree.css('[itemprop~="articleBody" i]')
@@ -176,7 +253,9 @@ def scored_body(tree: LexborHTMLParser) -> list[LexborNode]:
     if not scores:
         return []
     top = max(scores.values(), key=lambda candidate: candidate.score)
-    return with_siblings(top, scores) if top.score >= MIN_TOP_SCORE else []
+    if top.score < MIN_TOP_SCORE:
+        return []
+    return with_siblings(gather_split_body(top, scores), scores)
 
 
 def fallback_body(tree: LexborHTMLParser) -> list[LexborNode]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.blocks import Segment, walk_segments
+from scraper.parse.body import link_density
 from scraper.parse.bylines import byline_from_text
 from scraper.parse.text import attr, has_media, hint_tokens, in_other_story, node_text
 from scraper.parse.vocab import CAPTION_TOKENS, LEAD_TOKENS, RELATED_PREFIXES
@@ -14,6 +15,13 @@ from scraper.parse.vocab import CAPTION_TOKENS, LEAD_TOKENS, RELATED_PREFIXES
 #: A standfirst is at least a short sentence and at most a long paragraph.
 MIN_LEAD_CHARS = 20
 MAX_LEAD_CHARS = 1200
+#: A standfirst holds one or two paragraphs and no subheading; an element marked like a
+#: lead that holds more is a body wrapper (Drupal's ``field--type-text-with-summary``).
+MAX_LEAD_PARAGRAPHS = 2
+#: A caption describes the picture; a figure whose text is mostly a link is a link card
+#: (Ghost's ``kg-bookmark-card``, embedded "read also" previews), not a caption. A credit
+#: linked to the photographer stays well under this share.
+MAX_CAPTION_LINK_DENSITY = 0.5
 #: Paragraphs whose text is mostly links are navigation (0.75: a sentence with a link or
 #: two stays well under, "Read more: <link>" boxes sit near 1.0).
 MAX_PARAGRAPH_LINK_DENSITY = 0.75
@@ -53,9 +61,19 @@ def _lead_candidate(node: LexborNode) -> bool:
     return not LEAD_TOKENS.isdisjoint(hint_tokens(node))
 
 
-def find_lead(scope: LexborNode, body: list[LexborNode], first_paragraph: LexborNode | None,
+def _wraps_body(node: LexborNode, body_ids: set[int], segments: list[Segment]) -> bool:
+    """A wrapper around the body container, or around several of its paragraphs."""
+    inside = _subtree_ids(node)
+    if not body_ids.isdisjoint(inside):
+        return True
+    held = [s for s in segments if s.node.mem_id in inside]
+    return (len(held) > MAX_LEAD_PARAGRAPHS) or any(s.kind == "h" for s in held)
+
+
+def find_lead(scope: LexborNode, body: list[LexborNode], segments: list[Segment],
               order: dict[int, int], title: str | None) -> LexborNode | None:
     """The first lead-marked element of the article before the first body paragraph."""
+    first_paragraph = next((s.node for s in segments if s.kind == "p"), None)
     limit = order.get(first_paragraph.mem_id, -1) if first_paragraph is not None else -1
     body_ids = {b.mem_id for b in body}
     for node in scope.css("[class], [itemprop]"):
@@ -63,8 +81,8 @@ def find_lead(scope: LexborNode, body: list[LexborNode], first_paragraph: Lexbor
             break
         if not _lead_candidate(node) or in_other_story(node, scope):
             continue
-        if not body_ids.isdisjoint(_subtree_ids(node)):
-            continue  # a wrapper around the whole body, not a standfirst
+        if _wraps_body(node, body_ids, segments):
+            continue  # a wrapper around the body or its paragraphs, not a standfirst
         text = node_text(node)
         if MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS and text != title:
             return node
@@ -118,7 +136,7 @@ def extract_captions(scope: LexborNode) -> tuple[str, ...]:
             continue  # an outer wrapper: its inner caption element is taken instead
         if node.tag in ("img", "meta", "a") or (node.tag == "figure" and not has_media(node)):
             continue
-        if in_other_story(node, scope):
+        if in_other_story(node, scope) or link_density(node) > MAX_CAPTION_LINK_DENSITY:
             continue
         text = node_text(node)
         if text:
@@ -129,8 +147,7 @@ def extract_captions(scope: LexborNode) -> tuple[str, ...]:
 def extract_content(scope: LexborNode, body: list[LexborNode], order: dict[int, int],
                     title: str | None) -> BodyContent:
     segments = walk_segments(body, set())
-    first = next((s.node for s in segments if s.kind == "p"), None)
-    lead_node = find_lead(scope, body, first, order, title)
+    lead_node = find_lead(scope, body, segments, order, title)
     lead = node_text(lead_node) if lead_node is not None else None
     if lead_node is not None:
         segments = walk_segments(body, _subtree_ids(lead_node))

@@ -34,6 +34,13 @@ SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-titl
 TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
 #: Separators between a headline and the site name in ``<title>`` / og:title.
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:»/]\s+|\s*\|\s*")
+#: Separators that never occur inside a headline, only between it and the site name.
+_SITE_PIPE = re.compile(r"\s+[|·•»]\s+|\s*\|\s*")
+#: With no known site name, a tail after a pipe is taken as one when it is this short and
+#: the head is a headline (a "Headline | Site Name" ``<title>``: site names are 1-4 words,
+#: headlines rarely under 3).
+MAX_SITE_NAME_WORDS = 4
+MIN_HEADLINE_WORDS = 3
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -81,9 +88,11 @@ def site_names(meta: MetaMap, objects: list[JsonObject]) -> list[str]:
     return [normalize_space(n) for n in found if n]
 
 
-def strip_site_name(title: str, sites: list[str], h1: str | None) -> str:
+def strip_site_name(title: str, sites: list[str], h1: str | None,
+                    host: str | None = None) -> str:
     """Drop a " - Site" suffix (or "Site | " prefix) naming the site, or a separator
-    suffix when the ``<h1>`` agrees with the part before it."""
+    suffix when the ``<h1>`` agrees with the part before it, else a short suffix that
+    looks like an unnamed site's name."""
     folded_sites = {s.casefold() for s in sites}
     cuts = list(_TITLE_SEPARATOR.finditer(title))
     for cut in reversed(cuts):
@@ -99,11 +108,31 @@ def strip_site_name(title: str, sites: list[str], h1: str | None) -> str:
             head = title[: cut.start()].strip()
             if head.casefold() == h1.casefold():
                 return head
+    return _unnamed_site_suffix(title, host)
+
+
+def _letters(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
+
+
+def _unnamed_site_suffix(title: str, host: str | None) -> str:
+    """No site name known: drop a short tail after a pipe, or after any separator when it
+    spells the host name ("Riverside Gazette" on riverside-gazette.example)."""
+    label = _letters(host.removeprefix("www.").split(".")[0]) if host else ""
+    for cut in reversed(list(_TITLE_SEPARATOR.finditer(title))):
+        head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
+        if len(head.split()) < MIN_HEADLINE_WORDS or len(tail.split()) > MAX_SITE_NAME_WORDS:
+            continue
+        piped = _SITE_PIPE.fullmatch(title[cut.start(): cut.end()]) is not None
+        folded = _letters(tail)
+        if piped or (label and folded and (label in folded or folded in label)):
+            return head
     return title
 
 
 def extract_title(tree: LexborHTMLParser, meta: MetaMap, article: JsonObject | None,
-                  sites: list[str], h1: LexborNode | None) -> str | None:
+                  sites: list[str], h1: LexborNode | None,
+                  host: str | None = None) -> str | None:
     """JSON-LD headline, og:title, ``<h1>``, ``<title>``; site-name affix removed."""
     h1_text = node_text(h1) if h1 is not None else None
     title_node = tree.css_first("title")
@@ -115,7 +144,7 @@ def extract_title(tree: LexborHTMLParser, meta: MetaMap, article: JsonObject | N
     )
     for candidate in candidates:
         if candidate:
-            return strip_site_name(normalize_space(candidate), sites, h1_text) or None
+            return strip_site_name(normalize_space(candidate), sites, h1_text, host) or None
     return None
 
 

@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.parse.vocab import (
     BLOCK_TAGS,
+    MEDIA_TAGS,
     OTHER_STORY_SUBSTRINGS,
     OTHER_STORY_TOKENS,
     SKIP_TAGS,
@@ -133,7 +134,7 @@ def in_other_story(node: LexborNode, scope: LexborNode) -> bool:
     return False
 
 
-MEDIA_SELECTOR = "img, picture, video, audio, iframe, svg, object, embed, canvas"
+MEDIA_SELECTOR = ", ".join(MEDIA_TAGS)
 
 
 def has_media(node: LexborNode) -> bool:

@@ -14,7 +14,15 @@ from __future__ import annotations
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
     "video", "audio", "picture", "img", "map", "head", "title", "meta", "link",
+    # AMP components that render ads, tracking, consent prompts, menus and share bars;
+    # their fallback/placeholder text ("Advertisement") is never article text.
+    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-analytics", "amp-pixel",
+    "amp-consent", "amp-sidebar", "amp-social-share", "amp-iframe", "amp-geo",
+    "amp-user-notification", "amp-install-serviceworker",
 })
+#: Elements that embed a picture or media (a figure holding one is a photo figure).
+MEDIA_TAGS = ("img", "picture", "video", "audio", "iframe", "svg", "object", "embed",
+              "canvas", "amp-img", "amp-anim", "amp-video", "amp-youtube", "amp-iframe")
 #: Elements that are page furniture when found inside the body container.
 FURNITURE_TAGS = frozenset({
     "nav", "aside", "footer", "header", "form", "button", "select", "input", "textarea",
