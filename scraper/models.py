@@ -63,12 +63,47 @@ class CommentForm:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A content image of the article (lead image included), in document order.
+
+    ``url`` is absolute (the real source of lazy-loaded images, never a ``data:`` URI);
+    ``caption`` is the caption without the credit when the page separates the two;
+    ``credit`` is the photo credit as displayed, or None.
+    """
+
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "caption": self.caption, "credit": self.credit}
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One reader comment, in document order; kept out of the body."""
+
+    author: str | None
+    published: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"author": self.author, "published": self.published, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """What the parser extracts from one page: the public contract of ``scraper parse``.
 
     ``text`` is the body as a reader reads it: lead, paragraphs and subheadings in
-    document order, joined by blank lines. ``links`` are the absolute URLs found on
-    the page (for discovery); they are not part of the JSON contract.
+    document order, joined by blank lines. ``images``, ``comments``, ``tags``,
+    ``section`` and ``is_article`` (False for home, section, tag and other index
+    pages) go beyond what other extractors give. ``tags`` are the page's topic tags
+    (``article:tag``, JSON-LD ``keywords``, ``rel=tag`` links), each once, in order;
+    ``section`` is the site section the article is filed under (``article:section``,
+    JSON-LD ``articleSection``, else the last breadcrumb category), or None.
+    ``links`` are the absolute URLs found on the page (for discovery); they are not
+    part of the JSON contract.
     """
 
     url: str | None
@@ -83,6 +118,11 @@ class Article:
     captions: tuple[str, ...] = ()
     text: str = ""
     comment_form: CommentForm | None = None
+    images: tuple[Image, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    tags: tuple[str, ...] = ()
+    section: str | None = None
+    is_article: bool = True
     links: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,6 +140,11 @@ class Article:
             "captions": list(self.captions),
             "text": self.text,
             "comment_form": self.comment_form.to_dict() if self.comment_form else None,
+            "images": [i.to_dict() for i in self.images],
+            "comments": [c.to_dict() for c in self.comments],
+            "tags": list(self.tags),
+            "section": self.section,
+            "is_article": self.is_article,
         }
 
 
