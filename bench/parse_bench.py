@@ -199,7 +199,7 @@ def report(scores: dict[str, Score], pages: int) -> list[dict[str, object]]:
             "median_ms": median, "p95_ms": p95(s.ms), "speed_vs_trafilatura": base / median,
             "failures": s.failures,
         })
-    print("\n| tool | pages | precision | recall | F1 | median ms | p95 ms | speed vs trafilatura |")
+    print("\n| tool | pages | precision | recall | F1 | median ms | p95 ms | vs trafilatura |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['tool']} | {r['pages']} | {r['precision']:.3f} | {r['recall']:.3f} | "
