@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.parse.dom import TextIndex
 from scraper.parse.text import (
     ancestors,
     attr,
+    hidden_attrs,
     hint_tokens,
-    is_hidden,
-    matches_hints,
+    hints_match,
     node_text,
     normalize_space,
+    tokens_of,
 )
 from scraper.parse.vocab import (
     BLOCK_TAGS,
@@ -62,17 +64,23 @@ _TAG_BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "section": 3.
 
 def is_unlikely(node: LexborNode) -> bool:
     """Page furniture whose paragraphs must not vote for a body container."""
-    tag = node.tag or ""
-    if tag in UNLIKELY_TAGS or attr(node, "role").lower() in BOILERPLATE_ROLES:
+    return _unlikely(node.tag or "", node.attributes)
+
+
+def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
+    if tag in UNLIKELY_TAGS or (attrs.get("role") or "").lower() in BOILERPLATE_ROLES:
         return True
-    if tag in EXEMPT_TAGS or "articlebody" in attr(node, "itemprop").lower():
+    if not attrs or tag in EXEMPT_TAGS:
         return False
-    if is_hidden(node):
+    if "articlebody" in (attrs.get("itemprop") or "").lower():
+        return False
+    if hidden_attrs(attrs):
         return True
-    tokens = hint_tokens(node)
+    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+    tokens = tokens_of(class_, id_)
     if not POSITIVE_TOKENS.isdisjoint(tokens) and NEGATIVE_TOKENS.isdisjoint(tokens):
         return False
-    return matches_hints(node, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+    return hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
 
 
 def class_weight(node: LexborNode) -> float:
@@ -84,17 +92,15 @@ def class_weight(node: LexborNode) -> float:
     return weight - (0.0 if not_body.isdisjoint(tokens) else CLASS_WEIGHT)
 
 
-def link_density(node: LexborNode) -> float:
-    """Share of the node's text that sits inside links."""
+def link_density(node: LexborNode, index: TextIndex | None = None) -> float:
+    """Share of the node's text that sits inside links (``index``: texts already known)."""
+    if index is not None:
+        return index.link_density(node)
     text = len(node_text(node))
     if text == 0:
         return 0.0
     linked = sum(len(node_text(a)) for a in node.css("a"))
     return min(linked / text, 1.0)
-
-
-def _is_leaf_block(node: LexborNode) -> bool:
-    return not any((c.tag or "") in BLOCK_TAGS for c in node.iter())
 
 
 def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
@@ -103,13 +109,19 @@ def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if is_unlikely(node):
-            continue
         tag = node.tag or ""
-        if tag in ("p", "pre") or (tag in ("td", "div", "section") and _is_leaf_block(node)):
+        if _unlikely(tag, node.attributes):
+            continue
+        if tag in ("p", "pre"):
             found.append(node)
             continue
-        stack.extend(reversed(list(node.iter())))
+        children = list(node.iter())
+        if tag in ("td", "div", "section") and not any(
+                (c.tag or "") in BLOCK_TAGS for c in children):
+            found.append(node)
+            continue
+        children.reverse()
+        stack.extend(children)
     return found
 
 
@@ -136,12 +148,13 @@ class Candidate:
 
 def score_candidates(root: LexborNode) -> dict[int, Candidate]:
     scores: dict[int, Candidate] = {}
+    index = TextIndex(root)
     for paragraph in scorable_paragraphs(root):
-        for text, ancestor in _voting_texts(paragraph):
+        for text, ancestor in _voting_texts(paragraph, index):
             if len(text) >= MIN_PARAGRAPH_CHARS:
                 _vote(scores, ancestor, paragraph_score(text))
     for candidate in scores.values():
-        candidate.link_factor = 1 - link_density(candidate.node)
+        candidate.link_factor = 1 - index.link_density(candidate.node)
     return scores
 
 
@@ -166,13 +179,14 @@ def br_chunks(node: LexborNode) -> list[str]:
     return [c for c in chunks if c] if len(chunks) > 1 else []
 
 
-def _voting_texts(paragraph: LexborNode) -> list[tuple[str, LexborNode | None]]:
+def _voting_texts(paragraph: LexborNode,
+                  index: TextIndex) -> list[tuple[str, LexborNode | None]]:
     """(text, first container voted for): a ``<br><br>``-separated block votes for itself."""
-    if paragraph.tag != "p":
+    if paragraph.tag != "p" and paragraph.css_first("br") is not None:
         chunks = br_chunks(paragraph)
         if chunks:
             return [(chunk, paragraph) for chunk in chunks]
-    return [(node_text(paragraph), paragraph.parent)]
+    return [(index.text(paragraph), paragraph.parent)]
 
 
 def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: float) -> None:

@@ -13,8 +13,16 @@ from selectolax.lexbor import LexborNode
 
 from scraper.parse.jsonld import JsonObject, id_index, names
 from scraper.parse.metadata import MetaMap
-from scraper.parse.text import hint_tokens, in_other_story, node_text, normalize_space
+from scraper.parse.text import (
+    ancestors,
+    attr,
+    hint_tokens,
+    in_other_story,
+    node_text,
+    normalize_space,
+)
 from scraper.parse.vocab import (
+    AGENCY_NAMES,
     BYLINE_CONJUNCTIONS,
     BYLINE_PREFIXES,
     BYLINE_ROLE_WORDS,
@@ -28,6 +36,10 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
 MAX_BYLINE_CHARS = 150
 #: Names longer than this many words are sentences, not names.
 MAX_NAME_WORDS = 6
+#: A name picked out of a mixed byline box has a first and a last name ("Share" has not).
+MIN_LEAF_NAME_WORDS = 2
+#: Separators between the parts of a dateline ("Mis en ligne le ... | Par X").
+_PARTS = re.compile(r"\s+[|•·]\s+")
 
 _PREFIX = re.compile(
     r"^(?:" + "|".join(re.escape(p) for p in sorted(BYLINE_PREFIXES, key=len, reverse=True))
@@ -37,10 +49,34 @@ _CONJUNCTION = re.compile(
     re.I)
 _TAIL = re.compile(r"\s+(?:[|•·/–—-]|with|avec|mit|con|photos?:?)\s+.*$|\(.*?\)|\bhttps?://\S+",
                    re.I)
+#: An agency glued to a name by a slash or a dash ("Jane Doe/Reuters", "Jean Dupont-AFP").
+_AGENCY_TAIL = re.compile(
+    r"\s*[/–—-]\s*(?:" + "|".join(re.escape(a) for a in sorted(AGENCY_NAMES, key=len,
+                                                              reverse=True)) + r")\s*$", re.I)
 
 
 def clean_name(raw: str) -> str:
     return normalize_space(raw.strip(" ,;:.-–—|"))
+
+
+def is_agency(name: str) -> bool:
+    return name.casefold().strip(" .()") in AGENCY_NAMES
+
+
+def display_case(name: str) -> str:
+    """A name written ALL CAPS ("JOHN DOE") in title case ("John Doe"); others as is."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters) and not is_agency(name):
+        return name.title()
+    return name
+
+
+def _persons(candidates: list[str]) -> list[str]:
+    """Cleaned names, agencies dropped when a person is named too."""
+    names_ = [display_case(_AGENCY_TAIL.sub("", n)) for n in (clean_name(p) for p in candidates)]
+    names_ = [n for n in names_ if looks_like_name(n)]
+    people = [n for n in names_ if not is_agency(n)]
+    return people or names_
 
 
 def _has_role(part: str) -> bool:
@@ -62,8 +98,8 @@ def split_byline(text: str) -> list[str]:
     else:
         first, *rest = text.split(",")
         found.append(first)
-        found.extend(p for p in rest if looks_like_person(clean_name(p)))
-    return [n for n in (clean_name(p) for p in found) if looks_like_name(n)]
+        found.extend(p for p in rest if looks_like_person(display_case(clean_name(p))))
+    return _persons(found)
 
 
 def looks_like_name(name: str) -> bool:
@@ -87,8 +123,16 @@ def looks_like_person(name: str) -> bool:
 
 
 def byline_from_text(text: str) -> list[str]:
-    """Names when ``text`` is a "By X and Y" line, else ``[]``."""
-    text = normalize_space(text)
+    """Names when ``text`` is a "By X and Y" line (or has one as a part after a ``|``:
+    "Published 3 May | By X"), else ``[]``."""
+    for part in _PARTS.split(normalize_space(text)):
+        found = _byline_line(part)
+        if found:
+            return found
+    return []
+
+
+def _byline_line(text: str) -> list[str]:
     if len(text) > MAX_BYLINE_CHARS or not _PREFIX.match(text):
         return []
     rest = _PREFIX.sub("", text, count=1)
@@ -122,17 +166,51 @@ def meta_bylines(meta: MetaMap) -> tuple[str, ...]:
     return ()
 
 
+def _article_microdata(node: LexborNode) -> bool:
+    """``itemprop=author`` of the page's own ``Article`` microdata item."""
+    for ancestor in ancestors(node):
+        if "itemscope" in ancestor.attributes:
+            return attr(ancestor, "itemtype").endswith(("Article", "BlogPosting", "Posting"))
+    return False
+
+
+def _byline_marked(node: LexborNode) -> bool:
+    """Byline class/id hints, or a ``data-testid``/``data-component`` naming a byline."""
+    if not BYLINE_TOKENS.isdisjoint(hint_tokens(node)):
+        return True
+    data = f"{attr(node, 'data-testid')} {attr(node, 'data-component')}".lower()
+    return not BYLINE_TOKENS.isdisjoint(re.split(r"[^a-z]+", data))
+
+
+def _leaf_names(node: LexborNode) -> list[str]:
+    """Names in the innermost elements of a byline box that mixes them with a date, a
+    role or buttons ("Harriet Cole" / "Transport correspondent" / "Share")."""
+    found: list[str] = []
+    for leaf in node.css("*"):
+        if next(iter(leaf.iter()), None) is None:  # no child element
+            found.extend(n for n in split_byline(node_text(leaf))
+                         if len(n.split()) >= MIN_LEAF_NAME_WORDS and looks_like_person(n))
+    return found
+
+
+def _group_names(nodes: list[LexborNode], scope: LexborNode) -> list[str]:
+    texts = [(n, node_text(n)) for n in nodes
+             if not in_other_story(n, scope) or _article_microdata(n)]
+    found = [name for _, t in texts if 0 < len(t) <= MAX_BYLINE_CHARS
+             for name in split_byline(t)]
+    return found or [name for n, _ in texts for name in _leaf_names(n)]
+
+
 def markup_bylines(scope: LexborNode) -> tuple[str, ...]:
-    """Byline markup in the article: itemprop=author, rel=author, then byline/author classes."""
+    """Byline markup in the article: itemprop=author, rel=author, then byline/author hints."""
     groups = (
         [n.css_first('[itemprop="name"]') or n for n in scope.css('[itemprop~="author"]')],
         scope.css('[rel~="author"]'),
-        [n for n in scope.css("[class]") if not BYLINE_TOKENS.isdisjoint(hint_tokens(n))],
+        [n for n in scope.css("[class], [id], [data-testid], [data-component]")
+         if _byline_marked(n)],
     )
     for nodes in groups:
-        texts = [node_text(n) for n in nodes if not in_other_story(n, scope)]
-        found = [name for t in texts if 0 < len(t) <= MAX_BYLINE_CHARS
-                 for name in split_byline(t)]
+        found = _group_names(nodes, scope)
         if found:
             return _dedup(found)
     return ()

@@ -1,4 +1,4 @@
-"""Lead, paragraphs, subheadings and captions of the article."""
+"""Lead, paragraphs and subheadings of the article (captions: ``scraper.parse.images``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.blocks import Segment, walk_segments
-from scraper.parse.body import link_density
 from scraper.parse.bylines import byline_from_text
-from scraper.parse.text import attr, has_media, hint_tokens, in_other_story, node_text
-from scraper.parse.vocab import CAPTION_TOKENS, LEAD_TOKENS, RELATED_PREFIXES
+from scraper.parse.text import attr, hint_tokens, in_other_story, node_text
+from scraper.parse.vocab import LEAD_TOKENS, RELATED_PREFIXES
 
 #: A standfirst is at least a short sentence and at most a long paragraph.
 MIN_LEAD_CHARS = 20
@@ -18,10 +17,6 @@ MAX_LEAD_CHARS = 1200
 #: A standfirst holds one or two paragraphs and no subheading; an element marked like a
 #: lead that holds more is a body wrapper (Drupal's ``field--type-text-with-summary``).
 MAX_LEAD_PARAGRAPHS = 2
-#: A caption describes the picture; a figure whose text is mostly a link is a link card
-#: (Ghost's ``kg-bookmark-card``, embedded "read also" previews), not a caption. A credit
-#: linked to the photographer stays well under this share.
-MAX_CAPTION_LINK_DENSITY = 0.5
 #: Paragraphs whose text is mostly links are navigation (0.75: a sentence with a link or
 #: two stays well under, "Read more: <link>" boxes sit near 1.0).
 MAX_PARAGRAPH_LINK_DENSITY = 0.75
@@ -44,7 +39,6 @@ class BodyContent:
     lead: str | None
     paragraphs: tuple[str, ...]
     subheadings: tuple[str, ...]
-    captions: tuple[str, ...]
     text: str
     text_bylines: tuple[str, ...]
 
@@ -121,29 +115,6 @@ def split_bylines(segments: list[Segment]) -> tuple[list[Segment], tuple[str, ..
     return kept, tuple(names)
 
 
-def extract_captions(scope: LexborNode) -> tuple[str, ...]:
-    """Figure captions of the article, innermost caption element, each text once."""
-    candidates = [
-        n for n in scope.css("figcaption, figure, [class], [itemprop~='caption']")
-        if n.tag in ("figcaption", "figure")
-        or not CAPTION_TOKENS.isdisjoint(hint_tokens(n))
-        or "caption" in attr(n, "itemprop").lower()
-    ]
-    ids = {n.mem_id for n in candidates}
-    seen: dict[str, None] = {}
-    for node in candidates:
-        if any(d.mem_id in ids for d in list(node.traverse())[1:]):
-            continue  # an outer wrapper: its inner caption element is taken instead
-        if node.tag in ("img", "meta", "a") or (node.tag == "figure" and not has_media(node)):
-            continue
-        if in_other_story(node, scope) or link_density(node) > MAX_CAPTION_LINK_DENSITY:
-            continue
-        text = node_text(node)
-        if text:
-            seen.setdefault(text, None)
-    return tuple(seen)
-
-
 def extract_content(scope: LexborNode, body: list[LexborNode], order: dict[int, int],
                     title: str | None) -> BodyContent:
     segments = walk_segments(body, set())
@@ -156,5 +127,4 @@ def extract_content(scope: LexborNode, body: list[LexborNode], order: dict[int, 
     paragraphs = tuple(s.text for s in kept if s.kind == "p")
     subheadings = tuple(s.text for s in kept if s.kind == "h")
     text = "\n\n".join(([lead] if lead else []) + [s.text for s in kept])
-    return BodyContent(lead, paragraphs, subheadings, extract_captions(scope), text,
-                       text_bylines)
+    return BodyContent(lead, paragraphs, subheadings, text, text_bylines)

@@ -1,12 +1,27 @@
-"""Publication and modification dates: JSON-LD, ``<meta>``, microdata, ``<time>``."""
+"""Publication and modification dates: JSON-LD, ``<meta>``, microdata, ``<time>``, then
+visible text ("Publié le 3 mars 2025 à 14h07", "Updated March 3, 2025 2:07 p.m. ET",
+"3. März 2025, 14:07 Uhr", "3 de marzo de 2025 - 14:07", a standalone date line).
+
+Textual dates never come from relative phrases and never get an invented offset.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.parse.jsonld import JsonObject, text_value
+from scraper.parse.jsonld import JsonObject, text_value, types_of
 from scraper.parse.metadata import MODIFIED_META, PUBLISHED_META, MetaMap, normalize_date
 from scraper.parse.text import attr, hint_tokens, in_other_story, node_text, normalize_space
+from scraper.parse.vocab import (
+    MONTH_FIRST_LANGUAGES,
+    MONTHS,
+    RELATIVE_DATE_WORDS,
+    TEXT_PUBLISHED_LABELS,
+    TEXT_UPDATED_LABELS,
+)
 
 PUBLISHED_TOKENS = frozenset({"published", "pubdate", "date-published", "datepublished",
                               "publish", "posted", "created", "publication"})
@@ -75,8 +90,11 @@ def _first_date(values: list[str | None]) -> str | None:
 
 
 def extract_dates(tree: LexborHTMLParser, meta: MetaMap, ordered: list[JsonObject],
-                  scope: LexborNode) -> tuple[str | None, str | None]:
-    """(published, modified). ``ordered`` lists the JSON-LD article object first."""
+                  scope: LexborNode, language: str | None = None) -> tuple[
+                      str | None, str | None]:
+    """(published, modified). ``ordered`` lists the JSON-LD article object first; visible
+    text is read only when no machine-readable date exists (numeric dates are month-first
+    for ``MONTH_FIRST_LANGUAGES``, day-first otherwise)."""
     published = _first_date(
         _ld_dates(ordered, "datePublished")
         + [v for key in PUBLISHED_META for v in meta.get(key, [])]
@@ -92,4 +110,158 @@ def extract_dates(tree: LexborHTMLParser, meta: MetaMap, ordered: list[JsonObjec
         + _time_dates(scope, MODIFIED_TOKENS)
         + _labelled_times(scope, UPDATED_WORDS)
     )
+    if published is None:
+        text_published, text_modified = text_dates(scope, language in MONTH_FIRST_LANGUAGES)
+        published, modified = text_published, modified or text_modified
     return published, modified
+
+
+def page_dates(meta: MetaMap, objects: list[JsonObject]) -> tuple[str | None, str | None]:
+    """Dates an index page states about itself (``<meta>``, JSON-LD ``WebPage`` objects),
+    never those of the stories it lists."""
+    pages = [o for o in objects if any(t.endswith(("Page", "WebSite")) for t in types_of(o))]
+    published = _first_date(_ld_dates(pages, "datePublished")
+                            + [v for key in PUBLISHED_META for v in meta.get(key, [])])
+    modified = _first_date(_ld_dates(pages, "dateModified")
+                           + [v for key in MODIFIED_META for v in meta.get(key, [])])
+    return published, modified
+
+
+# --- textual dates ----------------------------------------------------------------------
+
+_MONTH = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+#: "3 mars 2025", "1er mars 2025", "3. März 2025", "3 de marzo de 2025", "3rd March 2025".
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:er|ᵉʳ|st|nd|rd|th|º|\.)?\s*(?:de\s+)?({_MONTH})\.?,?\s+"
+    rf"(?:de\s+|del\s+)?(\d{{4}})(?!\d)", re.I)
+#: "March 3, 2025", "Mar. 3rd 2025".
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<![^\W\d_])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+#: "03/03/2025", "3.3.2025", "03-03-2025".
+_NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d./-])")
+#: "2025-03-03".
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+#: A time right after the date: "à 14h07", ", 14:07 Uhr", "- 14:07", "2:07 p.m.".
+_TIME = re.compile(
+    r"^[\s,\-–—|/·]*(?:(?:à|a las|a la|at|um|kl\.?)\s+)?(\d{1,2})\s*"
+    r"(?:(?:h|:|\.)\s*(\d{2})(?!\d)|(h)(?![^\W\d_]))?\s*(?:([ap])\.?\s?m\.?(?![^\W\d_]))?",
+    re.I)
+#: Years outside this range are page furniture ("© 1887"), not publication dates.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+#: A time is looked for this many characters after the date.
+TIME_WINDOW = 30
+#: A labelled date is looked for in an element of at most this many characters; a
+#: standalone date line (no label) is at most ``MAX_DATELINE_CHARS`` long.
+MAX_LABELLED_CHARS = 200
+MAX_DATELINE_CHARS = 60
+#: How far up from a label's text node the element holding the date is looked for.
+LABEL_LEVELS = 2
+
+
+def _find_date(text: str, month_first: bool) -> tuple[int, int, int, int] | None:
+    """(year, month, day, end offset) of the first absolute date in ``text``."""
+    found: list[tuple[int, int, int, int, int]] = []  # (start, year, month, day, end)
+    for m in _DAY_MONTH_YEAR.finditer(text):
+        found.append((m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1]), m.end()))
+    for m in _MONTH_DAY_YEAR.finditer(text):
+        found.append((m.start(), int(m[3]), MONTHS[m[1].lower()], int(m[2]), m.end()))
+    for m in _NUMERIC.finditer(text):
+        first, second = int(m[1]), int(m[3])
+        swap = first <= 12 and (month_first or second > 12)  # swap: read month-first
+        day, month = (second, first) if swap else (first, second)
+        found.append((m.start(), int(m[4]), month, day, m.end()))
+    for m in _ISO.finditer(text):
+        found.append((m.start(), int(m[1]), int(m[2]), int(m[3]), m.end()))
+    for _, year, month, day, end in sorted(found):
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 and 1 <= day <= 31:
+            return year, month, day, end
+    return None
+
+
+def _find_time(text: str) -> tuple[int, int] | None:
+    m = _TIME.match(text[:TIME_WINDOW])
+    if m is None or not (m[2] or m[3] or m[4]):
+        return None
+    hour, minute = int(m[1]), int(m[2] or 0)
+    if m[4]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[4].lower() == "p" else 0)
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+def parse_text_date(text: str, month_first: bool = False) -> str | None:
+    """The first absolute date written in ``text`` as ISO 8601: a date alone
+    (``2025-03-03``), or a local time without offset (``2025-03-03T14:07:00``); a zone
+    abbreviation ("ET") gives no offset. Relative dates ("2 hours ago") give None."""
+    found = _find_date(text, month_first)
+    if found is None:
+        return None
+    year, month, day, end = found
+    clock = _find_time(text[end:])
+    try:
+        when = datetime(year, month, day, *(clock or (0, 0)))
+    except ValueError:
+        return None
+    return when.isoformat(timespec="seconds") if clock else when.date().isoformat()
+
+
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])\s*:?", re.I)
+
+
+_PUBLISHED_LABEL = _label_pattern(TEXT_PUBLISHED_LABELS)
+_UPDATED_LABEL = _label_pattern(TEXT_UPDATED_LABELS)
+
+
+def labelled_dates(text: str, month_first: bool) -> tuple[str | None, str | None]:
+    """(published, modified) after "Publié le"/"Mis à jour le"-style labels in ``text``."""
+    hits = sorted([(m.start(), m.end(), "p") for m in _PUBLISHED_LABEL.finditer(text)]
+                  + [(m.start(), m.end(), "u") for m in _UPDATED_LABEL.finditer(text)])
+    dates: dict[str, str] = {}
+    for index, (_, end, kind) in enumerate(hits):
+        stop = hits[index + 1][0] if index + 1 < len(hits) else len(text)
+        segment = text[end:stop]
+        if segment.strip().lower().startswith(RELATIVE_DATE_WORDS):
+            continue
+        value = parse_text_date(segment, month_first)
+        if value:
+            dates.setdefault(kind, value)
+    return dates.get("p"), dates.get("u")
+
+
+def _holder(text_node: LexborNode) -> LexborNode | None:
+    """The element around a label holding the date: its parent, or up to
+    ``LABEL_LEVELS`` further while the text stays short."""
+    node = text_node.parent
+    best = node
+    for _ in range(LABEL_LEVELS):
+        if node is None or node.parent is None or len(node_text(node.parent)) > \
+                MAX_LABELLED_CHARS:
+            break
+        node = node.parent
+        best = node
+    return best
+
+
+def text_dates(scope: LexborNode, month_first: bool) -> tuple[str | None, str | None]:
+    """Visible dates: labelled ones, else the first short standalone date line."""
+    published = modified = None
+    standalone = None
+    for text_node in scope.traverse(include_text=True):
+        if text_node.tag != "-text" or not (text_node.text_content or "").strip():
+            continue
+        holder = text_node.parent
+        if holder is None or holder.tag in ("script", "style") or in_other_story(
+                holder, scope):
+            continue
+        raw = text_node.text_content or ""
+        if _PUBLISHED_LABEL.search(raw) or _UPDATED_LABEL.search(raw):
+            around = _holder(text_node)
+            if around is not None:
+                p, u = labelled_dates(node_text(around), month_first)
+                published, modified = published or p, modified or u
+        elif standalone is None and len(normalize_space(raw)) <= MAX_DATELINE_CHARS:
+            standalone = parse_text_date(raw, month_first)
+    return published or standalone, modified

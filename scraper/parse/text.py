@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -15,7 +16,7 @@ from scraper.parse.vocab import (
     SKIP_TAGS,
 )
 
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 _WORD = re.compile(r"\w")
@@ -27,7 +28,7 @@ def normalize_space(value: str) -> str:
     Only ASCII whitespace collapses, as in CSS ``white-space: normal``: no-break and
     narrow no-break spaces are typography and are kept.
     """
-    return _ASCII_SPACE.sub(" ", value).strip()
+    return ASCII_SPACE.sub(" ", value).strip()
 
 
 def has_words(value: str) -> bool:
@@ -45,11 +46,15 @@ def has_attr(node: LexborNode, name: str) -> bool:
     return name in node.attributes
 
 
-def hint_tokens(node: LexborNode) -> frozenset[str]:
-    """Lower-cased tokens of ``class`` and ``id``, split on non-alphanumerics, plus each
-    whole class/id value with separators removed (``article-body`` -> ``articlebody``)."""
+#: Distinct class/id values seen across pages; a few thousand cover any one site.
+HINT_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=HINT_CACHE_SIZE)
+def tokens_of(class_: str, id_: str) -> frozenset[str]:
+    """``hint_tokens`` of a ``class`` and ``id`` value pair (cached: pages repeat them)."""
     tokens: set[str] = set()
-    for raw in (attr(node, "class"), attr(node, "id")):
+    for raw in (class_, id_):
         for word in raw.lower().split():
             tokens.update(t for t in _TOKEN_SPLIT.split(word) if t)
             tokens.add(word)
@@ -57,51 +62,83 @@ def hint_tokens(node: LexborNode) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def hint_tokens(node: LexborNode) -> frozenset[str]:
+    """Lower-cased tokens of ``class`` and ``id``, split on non-alphanumerics, plus each
+    whole class/id value with separators removed (``article-body`` -> ``articlebody``)."""
+    attrs = node.attributes
+    return tokens_of(attrs.get("class") or "", attrs.get("id") or "")
+
+
 def hint_string(node: LexborNode) -> str:
     """``class`` and ``id`` lower-cased in one string, for substring hints."""
-    return f"{attr(node, 'class')} {attr(node, 'id')}".lower()
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+
+
+@lru_cache(maxsize=HINT_CACHE_SIZE)
+def hints_match(class_: str, id_: str, tokens: frozenset[str],
+                substrings: tuple[str, ...]) -> bool:
+    """``matches_hints`` on a ``class`` and ``id`` value pair (cached)."""
+    if not tokens.isdisjoint(tokens_of(class_, id_)):
+        return True
+    hints = f"{class_} {id_}".lower()
+    return any(s in hints for s in substrings)
 
 
 def matches_hints(node: LexborNode, tokens: frozenset[str], substrings: Iterable[str]) -> bool:
-    if not tokens.isdisjoint(hint_tokens(node)):
+    attrs = node.attributes
+    return hints_match(attrs.get("class") or "", attrs.get("id") or "", tokens,
+                       tuple(substrings))
+
+
+def hidden_attrs(attrs: dict[str, str | None]) -> bool:
+    """``is_hidden`` on an attribute dict (one ``attributes`` read per node)."""
+    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    hints = hint_string(node)
-    return any(s in hints for s in substrings)
+    style = attrs.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
 def is_hidden(node: LexborNode) -> bool:
     """Hidden from readers: ``hidden``, ``aria-hidden=true`` or an inline ``display:none``."""
-    if has_attr(node, "hidden") or attr(node, "aria-hidden").lower() == "true":
-        return True
-    return _HIDDEN_STYLE.search(attr(node, "style")) is not None
+    return hidden_attrs(node.attributes)
 
 
 def iter_text_parts(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> Iterator[str]:
     """Text nodes under ``node`` in order, with ``" "`` at block boundaries and ``<br>``.
 
-    Iterative (explicit stack) so that deeply nested documents cannot hit the Python
-    recursion limit.
+    Iterative (sibling/parent pointers, a stack of open elements) so that deeply nested
+    documents cannot hit the Python recursion limit.
     """
-    stack: list[LexborNode | None] = [node]
-    while stack:
-        current = stack.pop()
-        if current is None:  # end of a block element
-            yield " "
-            continue
+    current = node
+    open_: list[tuple[LexborNode, bool]] = []
+    while True:
         tag = current.tag
         if tag == "-text":
             yield current.text_content or ""
-            continue
-        if tag in skip or tag is None or tag.startswith("-"):
-            continue
-        if tag == "br":
+        elif tag == "br":
             yield " "
-            continue
-        block = tag in BLOCK_TAGS
-        if block:
-            yield " "
-            stack.append(None)
-        stack.extend(reversed(list(current.iter(include_text=True))))
+        elif not (tag is None or tag in skip or tag.startswith("-")):
+            block = tag in BLOCK_TAGS
+            if block:
+                yield " "
+            child = current.first_child
+            if child is not None:
+                open_.append((current, block))
+                current = child
+                continue
+            if block:
+                yield " "
+        while True:  # climb to the next sibling, closing finished elements
+            if not open_:
+                return
+            sibling = current.next
+            if sibling is not None:
+                current = sibling
+                break
+            current, block = open_.pop()
+            if block:
+                yield " "
 
 
 def node_text(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> str:

@@ -94,10 +94,13 @@ LEAD_TOKENS = frozenset({
 #: Tokens marking image captions.
 CAPTION_TOKENS = frozenset({
     "caption", "figcaption", "legend", "captiontext", "imagecaption", "legende", "légende",
-    "bildunterschrift", "bildtext", "leyenda", "piedefoto", "didascalia", "fotocaption",
+    "bildunterschrift", "bildtext", "leyenda", "piedefoto", "piefoto", "pie-foto", "didascalia",
+    "fotocaption", "fotolegende", "fotopie",
 })
 #: Tokens marking byline elements outside JSON-LD.
-BYLINE_TOKENS = frozenset({"byline", "author", "authors", "auteur", "autor", "signature"})
+BYLINE_TOKENS = frozenset({"byline", "author", "authors", "auteur", "autor", "signature",
+                           "firma", "firmas", "verfasser", "autorin", "contributors",
+                           "contributor", "signataire"})
 
 #: Roles (ARIA) whose content is never article text.
 BOILERPLATE_ROLES = frozenset({
@@ -191,3 +194,154 @@ NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
 #: Operators of math captchas, symbols and words.
 MATH_OPERATORS = ("+", "-", "−", "–", "×", "x", "*", "÷", "/", "plus", "minus", "moins",
                   "times", "fois", "mal", "más", "menos", "por", "multiplied by")
+
+# --- images (scraper.parse.images, scraper.parse.imagefilter) ---------------------------
+
+#: Attributes holding the real source of a lazy-loaded image, tried before ``src``.
+LAZY_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
+                  "data-hi-res-src", "data-full-src")
+LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset")
+#: Tokens of an element holding a photo credit (``span.credit``, ``.photo-credit``).
+CREDIT_TOKENS = frozenset({
+    "credit", "credits", "photocredit", "imagecredit", "copyright", "bildnachweis",
+    "bildquelle", "fotocredit", "credito", "photographer", "fotograf", "attribution",
+    "byline-photo", "source",
+})
+CREDIT_ITEMPROPS = frozenset({"copyrightHolder", "creditText", "copyrightNotice"})
+#: Labels opening a credit written in its own element ("Photo: X", "Crédit : X").
+CREDIT_LABELS = ("image source", "picture source", "photo", "photos", "photograph", "photography", "foto", "fotos", "crédit",
+                 "crédits", "credit", "credits", "image", "images", "bild", "bilder",
+                 "imagen", "fotografía", "illustration", "source", "quelle", "fuente")
+#: Class/id tokens of pictures (or their boxes) that are not pictures of the article.
+NON_CONTENT_IMAGE_TOKENS = frozenset({
+    "logo", "logos", "avatar", "avatars", "gravatar", "icon", "icons", "emoji", "sprite",
+    "pixel", "spacer", "tracking", "badge", "favicon", "ad", "ads", "adv", "advert",
+    "advertisement", "adsbygoogle", "adslot", "sponsor", "sponsored", "promo", "pub",
+    "publicite", "publicidad", "anzeige", "werbung", "outbrain", "taboola", "related",
+    "relatedposts", "teaser", "teasers", "recommended", "trending", "share", "sharing",
+    "social", "bio", "headshot", "comment", "comments", "captcha", "widget", "sidebar",
+})
+NON_CONTENT_IMAGE_SUBSTRINGS = (
+    "author-bio", "authorbio", "author-box", "authorbox", "about-author", "author-info",
+    "author-avatar", "avatar", "gravatar", "logo", "related", "sponsor", "advert",
+    "bookmark-icon", "bookmark-thumbnail", "captcha",
+)
+#: Tokens of an image URL path naming a non-content picture.
+NON_CONTENT_IMAGE_URL_TOKENS = frozenset({
+    "logo", "avatar", "avatars", "gravatar", "favicon", "icon", "icons", "pixel", "spacer",
+    "blank", "transparent", "tracking", "beacon", "sprite", "emoji", "captcha", "ads",
+    "adserver", "banner", "banners", "publi", "publicidad", "publicite", "pub", "werbung",
+    "anzeige", "advert", "adverts", "sponsor", "sponsors",
+})
+#: ``alt`` texts of ad pictures (matched lower-cased, whole).
+AD_ALT_TEXTS = frozenset({"publicidad", "publicité", "publicite", "advertisement", "ad",
+                          "anzeige", "werbung", "pub", "sponsor", "sponsored", "pubblicità"})
+#: Host labels of ad servers and trackers.
+AD_HOST_TOKENS = frozenset({
+    "ads", "adserver", "adservice", "doubleclick", "googlesyndication", "pubads", "adnxs",
+    "criteo", "taboola", "outbrain", "pub", "pixel", "tracking", "analytics", "beacon",
+    "stats", "stat", "counter", "metrics", "track", "tracker",
+})
+#: Class/id substrings of text only screen readers get ("Image caption, ").
+SCREEN_READER_SUBSTRINGS = ("visually-hidden", "visuallyhidden", "sr-only", "screen-reader",
+                            "screenreader", "a11y-hidden", "assistive-text", "offscreen")
+
+# --- tags and section (scraper.parse.taxonomy) ------------------------------------------
+
+#: Class/id tokens of a breadcrumb trail ("Fil d'Ariane", "Brotkrumen", "migas de pan").
+BREADCRUMB_TOKENS = frozenset({"breadcrumb", "breadcrumbs", "brotkrumen", "brotkrumennavigation",
+                               "ariane", "filariane", "migas", "migasdepan", "crumbs",
+                               "crumbtrail", "chemin"})
+#: Characters joining the items of a breadcrumb trail.
+BREADCRUMB_SEPARATORS = ">›»→/⟩·"
+#: Names of the home item of a breadcrumb (casefolded).
+HOME_WORDS = frozenset({"home", "homepage", "accueil", "startseite", "start", "inicio",
+                        "portada", "home page", "page d'accueil", "page d’accueil"})
+
+# --- reader comments (scraper.parse.comments) -------------------------------------------
+
+#: Class words (whole ``class`` values) of one comment item.
+COMMENT_ITEM_CLASSES = frozenset({
+    "comment", "comment-item", "single-comment", "user-comment", "reader-comment",
+    "c-comment", "commentlist-item", "kommentar", "commentaire", "comentario", "commento",
+})
+#: Tokens of the element naming a comment's author.
+COMMENT_AUTHOR_TOKENS = frozenset({"author", "commentauthor", "username", "nickname",
+                                   "authorname", "commenter", "user", "name", "pseudo"})
+#: Tokens of the element giving a comment's date as text.
+COMMENT_DATE_TOKENS = frozenset({"date", "time", "timestamp", "published", "commentdate",
+                                 "commentmetadata", "metadata", "datetime"})
+#: Tokens of the element holding a comment's text (before the looser ``*_BODY_*``).
+COMMENT_TEXT_TOKENS = frozenset({"commentcontent", "commenttext", "commentmessage",
+                                 "content", "text", "message", "comment-content"})
+COMMENT_BODY_TOKENS = frozenset({"body", "commentbody", "entry"})
+#: Words after an author's name ("Rita says:").
+COMMENT_SAYS_WORDS = frozenset({"says", "said", "wrote", "dit", "écrit", "sagt", "schreibt",
+                                "dice", "escribe", "scrive"})
+
+# --- textual dates (scraper.parse.dates) ------------------------------------------------
+
+#: Month names and abbreviations (fr, en, de, es), lower-cased, to month numbers.
+MONTHS: dict[str, int] = {
+    # French
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3,
+    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "decembre": 12, "déc": 12,
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+    # German
+    "januar": 1, "jänner": 1, "jaenner": 1, "februar": 2, "märz": 3, "maerz": 3, "mär": 3,
+    "juni": 6, "juli": 7, "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+    # Spanish
+    "enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5,
+    "junio": 6, "julio": 7, "agosto": 8, "ago": 8, "septiembre": 9, "setiembre": 9,
+    "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
+}
+#: Labels introducing the publication date in visible text (lower-cased).
+TEXT_PUBLISHED_LABELS = ("publié le", "publié", "publiée le", "mis en ligne le", "mis en ligne",
+                         "en ligne depuis le", "published on", "published",
+                         "posted on", "posted", "veröffentlicht am", "veröffentlicht",
+                         "erschienen am", "publicado el", "publicado", "publicada el")
+#: Labels introducing the modification date in visible text (lower-cased).
+TEXT_UPDATED_LABELS = ("mis à jour le", "mis à jour", "mise à jour le", "màj le", "màj",
+                       "modifié le", "modifié", "actualisé le", "updated on", "updated",
+                       "last updated", "last modified", "aktualisiert am", "aktualisiert",
+                       "geändert am", "actualizado el", "actualizado", "modificado el")
+#: Words of relative dates ("il y a 5 minutes", "2 hours ago"): never a date.
+RELATIVE_DATE_WORDS = ("il y a", "ago", "vor ", "hace ", "aujourd'hui", "aujourd’hui",
+                       "hier", "today", "yesterday", "heute", "gestern", "hoy", "ayer")
+#: Languages whose numeric dates are month-first (03/04/2025 is March 4).
+MONTH_FIRST_LANGUAGES = frozenset({"en", "en-US", "en-PH"})
+
+# --- bylines (scraper.parse.bylines) ----------------------------------------------------
+
+#: News agencies: a byline tail ("avec AFP", "Jane Doe/Reuters", ", dpa"), never a name
+#: next to a person's (matched casefolded).
+AGENCY_NAMES = frozenset({
+    "afp", "agence france-presse", "agence france presse", "reuters", "ap",
+    "associated press", "the associated press", "dpa", "efe", "agencia efe", "ansa", "epa",
+    "europa press", "kyodo", "xinhua", "bloomberg", "pa", "pa media", "press association",
+    "apa", "sda", "kna", "epd", "afp/dpa", "belga", "anp", "tass", "ria novosti", "aap",
+    "upi", "agencies", "agences", "agencias", "agenturen", "wires", "wire services", "dpa-afx",
+    "rtr", "ats", "keystone-ats", "notimex", "télam", "telam", "ap/reuters", "reuters/ap",
+})
+
+# --- article or index page (scraper.parse.classify) -------------------------------------
+
+#: schema.org types of listing pages.
+INDEX_LD_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage",
+                            "SiteNavigationElement"})
+#: First path segments of listing pages (``/tag/x/``, ``/author/x/``, ``/rubrique/x/``).
+INDEX_PATH_SEGMENTS = frozenset({
+    "tag", "tags", "category", "categories", "author", "authors", "section", "sections",
+    "topic", "topics", "search", "archive", "archives", "page", "rubrique", "rubriques",
+    "auteur", "auteurs", "theme", "themes", "mot-cle", "mots-cles", "thema", "themen",
+    "autor", "autoren", "schlagwort", "stichwort", "suche", "etiqueta", "etiquetas",
+    "categoria", "seccion", "tema", "temas", "buscar", "busqueda", "recherche", "label",
+})
+#: Query keys of site search result pages (``?s=``, ``?q=``).
+SEARCH_QUERY_KEYS = ("s", "q", "query", "search", "keyword", "recherche", "suche", "buscar")

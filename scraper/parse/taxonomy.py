@@ -1,0 +1,180 @@
+"""Topic tags and the site section an article is filed under.
+
+Tags: ``article:tag`` meta (a comma-separated value split), JSON-LD ``keywords``
+(comma-separated string or list), then ``rel=tag`` links inside the article; each once
+(case-insensitively, first spelling kept), in order of first appearance. Category links
+(``rel="category tag"``) are sections, not tags; unmarked "Topics" link boxes and
+``<meta name=keywords>`` (SEO lists) are not tags (fixtures/README.md).
+
+Section: ``article:section``, JSON-LD ``articleSection`` (the first one), else the last
+category of a breadcrumb (JSON-LD ``BreadcrumbList``, a marked breadcrumb element, or an
+unmarked trail of links from the home page joined by ``>``/``›``/``»``, after an optional
+"You are here:" label), without the home item and without the article's own title.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse.jsonld import JsonObject, text_value, types_of
+from scraper.parse.metadata import MetaMap
+from scraper.parse.text import attr, hint_tokens, node_text, normalize_space
+from scraper.parse.vocab import BREADCRUMB_SEPARATORS, BREADCRUMB_TOKENS, HOME_WORDS
+
+TAG_META = ("article:tag", "og:article:tag")
+SECTION_META = ("article:section", "og:article:section")
+#: A tag is a word or a short phrase; longer link text in a tag box is a sentence.
+MAX_TAG_CHARS = 60
+#: An unmarked breadcrumb trail holds at least a home link and one category link.
+MIN_TRAIL_LINKS = 2
+
+
+def dedup_casefold(values: list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        clean = normalize_space(value).strip(" ,;#")
+        if clean:
+            seen.setdefault(clean.casefold(), clean)
+    return tuple(seen.values())
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, list):
+        return [v for item in value for v in _keywords(item)] if all(
+            isinstance(i, str) for i in value) else [t for i in value if (t := text_value(i))]
+    return []
+
+
+def _is_tag_link(link: LexborNode) -> bool:
+    rel = attr(link, "rel").lower().split()
+    return "tag" in rel and "category" not in rel
+
+
+def _tag_links(scope: LexborNode) -> list[str]:
+    found: list[str] = []
+    for link in scope.css("a[href][rel]"):
+        if _is_tag_link(link):
+            text = node_text(link)
+            if 0 < len(text) <= MAX_TAG_CHARS:
+                found.append(text)
+    return found
+
+
+def extract_tags(meta: MetaMap, article: JsonObject | None, scope: LexborNode) -> tuple[
+        str, ...]:
+    values = [t for key in TAG_META for v in meta.get(key, []) for t in v.split(",")]
+    if article is not None:
+        values += _keywords(article.get("keywords"))
+    return dedup_casefold(values + _tag_links(scope))
+
+
+def _href_url(href: str) -> str | None:
+    """An href as a URL whose path can be read (``/news`` on a placeholder host)."""
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//"):
+        return "http://host.invalid" + href
+    return href if "://" in href else None
+
+
+def _is_home(name: str, url: str | None) -> bool:
+    if name.casefold() in HOME_WORDS:
+        return True
+    try:
+        return url is not None and urlsplit(url).path in ("", "/") and not urlsplit(url).fragment
+    except ValueError:
+        return False
+
+
+def _last_category(items: list[tuple[str, str | None]], title: str | None) -> str | None:
+    folded_title = (title or "").casefold()
+    kept = [name for name, url in items
+            if name and not _is_home(name, url) and name.casefold() != folded_title]
+    return kept[-1] if kept else None
+
+
+def _ld_item(element: JsonObject) -> tuple[str, str | None]:
+    item = element.get("item")
+    name = text_value(element.get("name")) or (
+        text_value(item.get("name")) if isinstance(item, dict) else None)
+    url = item if isinstance(item, str) else (
+        text_value(item.get("@id") or item.get("url")) if isinstance(item, dict) else None)
+    return name or "", url
+
+
+def jsonld_breadcrumb(objects: list[JsonObject], title: str | None) -> str | None:
+    for obj in objects:
+        elements = obj.get("itemListElement")
+        if "BreadcrumbList" not in types_of(obj) or not isinstance(elements, list):
+            continue
+        ordered = sorted((e for e in elements if isinstance(e, dict)),
+                         key=lambda e: e.get("position") if isinstance(
+                             e.get("position"), int) else 0)
+        found = _last_category([_ld_item(e) for e in ordered], title)
+        if found:
+            return found
+    return None
+
+
+def _link_items(node: LexborNode) -> list[tuple[str, str | None]]:
+    items: list[tuple[str, str | None]] = []
+    for link in node.css("a[href]"):
+        items.append((node_text(link), _href_url(attr(link, "href"))))
+    return items
+
+
+def _is_trail(node: LexborNode) -> bool:
+    """Links joined only by separators, the first to the home page; a label ending in a
+    colon ("Sie sind hier :") may come first."""
+    links = 0
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            text = (child.text_content or "").strip(" \n\t\u00a0" + BREADCRUMB_SEPARATORS)
+            if text and not (links == 0 and text.endswith(":")):
+                return False
+        elif child.tag == "a":
+            if links == 0 and not _is_home(node_text(child), _href_url(attr(child, "href"))):
+                return False
+            links += 1
+        elif child.tag not in ("br", "span"):
+            return False
+    return links >= MIN_TRAIL_LINKS
+
+
+def _marked_breadcrumb(node: LexborNode) -> bool:
+    if "breadcrumb" in attr(node, "aria-label").lower():
+        return True
+    return "BreadcrumbList" in attr(node, "itemtype") or not BREADCRUMB_TOKENS.isdisjoint(
+        hint_tokens(node))
+
+
+def html_breadcrumb(tree: LexborHTMLParser, title: str | None) -> str | None:
+    for node in tree.css("[class], [id], [aria-label], [itemtype]"):
+        if not _marked_breadcrumb(node):
+            continue
+        found = _last_category(_link_items(node), title)
+        if found:
+            return found
+    for node in tree.css("body *"):
+        direct = sum(1 for child in node.iter() if child.tag == "a")
+        if direct >= MIN_TRAIL_LINKS and node.tag != "nav" and _is_trail(node):
+            found = _last_category(_link_items(node), title)
+            if found:
+                return found
+    return None
+
+
+def extract_section(tree: LexborHTMLParser, meta: MetaMap, article: JsonObject | None,
+                    objects: list[JsonObject], title: str | None) -> str | None:
+    for key in SECTION_META:
+        if meta.get(key):
+            return meta[key][0]
+    if article is not None:
+        section = text_value(article.get("articleSection"))
+        if section:
+            return section
+    return jsonld_breadcrumb(objects, title) or html_breadcrumb(tree, title)
