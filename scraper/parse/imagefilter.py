@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.blocks import is_teaser_card
+from scraper.parse.blocks import is_boilerplate_heading, is_teaser_card
 from scraper.parse.text import ancestors, attr, in_other_story, matches_hints, node_text
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
@@ -22,6 +22,7 @@ from scraper.parse.vocab import (
     NON_CONTENT_IMAGE_SUBSTRINGS,
     NON_CONTENT_IMAGE_TOKENS,
     NON_CONTENT_IMAGE_URL_TOKENS,
+    SUBHEADING_TAGS,
 )
 
 #: Both sides at most this many CSS pixels: a tracking pixel (1x1, 0x0).
@@ -107,8 +108,19 @@ def _link_is_furniture(link: LexborNode, base: str | None) -> bool:
     return bool(node_text(link))
 
 
+def _titled_box(node: LexborNode) -> bool:
+    """A box whose own heading is a boilerplate one ("Related Stories", "Most read")."""
+    return any(child.tag in SUBHEADING_TAGS and is_boilerplate_heading(child)
+               for child in node.iter())
+
+
+def _data_hints(node: LexborNode) -> bool:
+    data = f"{attr(node, 'data-module')} {attr(node, 'data-component')}".lower()
+    return not NON_CONTENT_IMAGE_TOKENS.isdisjoint(_URL_TOKEN.split(data))
+
+
 def _ancestor_is_furniture(node: LexborNode, base: str | None) -> bool:
-    if node.tag in FURNITURE_ANCESTOR_TAGS:
+    if node.tag in FURNITURE_ANCESTOR_TAGS or _data_hints(node) or _titled_box(node):
         return True
     if attr(node, "role").lower() in BOILERPLATE_ROLES:
         return True
