@@ -203,8 +203,8 @@ def parse_html(content: bytes, url: str | None = None, *, http_charset: str | No
         links=page_links(tree, page.base),
     )
     if not verdict.is_article:
-        return replace(article, **dict(zip(("published", "modified"),
-                                           page_dates(page.meta, page.objects), strict=True)))
+        own_published, own_modified = page_dates(page.meta, page.objects)
+        return replace(article, published=own_published, modified=own_modified)
     return replace(
         article, bylines=_bylines(page, body), lead=body.lead, paragraphs=body.paragraphs,
         subheadings=body.subheadings, captions=captions, text=body.text, images=images,

@@ -374,9 +374,8 @@ def extract_images(tree: LexborHTMLParser, scope: LexborNode, base: str | None,
     images: dict[str, Image] = {}
     captions: dict[str, None] = {}
     for figure in figures:
-        if figure.url and figure.url not in images:
-            images[figure.url] = Image(figure.url, figure.caption, figure.credit)
-        elif figure.url and images[figure.url].caption is None and figure.caption:
+        seen = images.get(figure.url) if figure.url else None
+        if figure.url and (seen is None or (seen.caption is None and figure.caption)):
             images[figure.url] = Image(figure.url, figure.caption, figure.credit)
         if figure.caption:
             captions.setdefault(figure.caption, None)

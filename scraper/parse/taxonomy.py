@@ -106,14 +106,17 @@ def _ld_item(element: JsonObject) -> tuple[str, str | None]:
     return name or "", url
 
 
+def _position(element: JsonObject) -> int:
+    value = element.get("position")
+    return value if isinstance(value, int) else 0
+
+
 def jsonld_breadcrumb(objects: list[JsonObject], title: str | None) -> str | None:
     for obj in objects:
         elements = obj.get("itemListElement")
         if "BreadcrumbList" not in types_of(obj) or not isinstance(elements, list):
             continue
-        ordered = sorted((e for e in elements if isinstance(e, dict)),
-                         key=lambda e: e.get("position") if isinstance(
-                             e.get("position"), int) else 0)
+        ordered = sorted((e for e in elements if isinstance(e, dict)), key=_position)
         found = _last_category([_ld_item(e) for e in ordered], title)
         if found:
             return found
