@@ -18,11 +18,11 @@ from scraper.parse.text import (
     attr,
     has_media,
     has_words,
-    hint_tokens,
-    is_hidden,
-    matches_hints,
+    hidden_attrs,
+    hints_match,
     node_text,
     normalize_space,
+    tokens_of,
 )
 from scraper.parse.vocab import (
     BLOCK_TAGS,
@@ -45,6 +45,7 @@ MAX_TEASER_CHARS = 300
 #: Share of a heading's text inside links for it to be a linked headline.
 MIN_TEASER_HEADING_LINK_SHARE = 0.9
 TEASER_CARD_TAGS = frozenset({"div", "article", "li", "section"})
+HEADING_SELECTOR = ", ".join(sorted(SUBHEADING_TAGS))
 #: Boxes following a "Related" heading are dropped while this link-dense.
 RELATED_BOX_LINK_DENSITY = 0.5
 
@@ -77,6 +78,7 @@ class _Walk:
     blocks: list[LexborNode] = field(default_factory=list)
     pending_br: bool = False
     skip: set[int] = field(default_factory=set)
+    holders: set[int] = field(default_factory=set)
 
     def flush(self) -> None:
         text = normalize_space("".join(self.parts))
@@ -102,7 +104,10 @@ class _Walk:
 
 def is_furniture(node: LexborNode) -> bool:
     """Elements inside the body container that are not article text."""
-    tag = node.tag or ""
+    return _furniture(node, node.tag or "")
+
+
+def _furniture(node: LexborNode, tag: str) -> bool:
     if tag == "figure":
         return has_media(node)  # a figure holding a pull quote or a table is story text
     if tag in SKIP_TAGS or tag in FURNITURE_TAGS:
@@ -112,11 +117,13 @@ def is_furniture(node: LexborNode) -> bool:
 
 def marked_furniture(node: LexborNode) -> bool:
     """Furniture by role, visibility or class/id hints, whatever the tag."""
-    if attr(node, "role").lower() in BOILERPLATE_ROLES or is_hidden(node):
+    attrs = node.attributes
+    if (attrs.get("role") or "").lower() in BOILERPLATE_ROLES or hidden_attrs(attrs):
         return True
-    if not CAPTION_TOKENS.isdisjoint(hint_tokens(node)):
+    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+    if not CAPTION_TOKENS.isdisjoint(tokens_of(class_, id_)):
         return True
-    return matches_hints(node, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+    return hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
 
 
 def _links_elsewhere(node: LexborNode) -> bool:
@@ -124,11 +131,16 @@ def _links_elsewhere(node: LexborNode) -> bool:
     return node.tag == "a" and bool(href) and not href.startswith("#")
 
 
-def is_teaser_card(node: LexborNode) -> bool:
-    """A short box headed by a link to another story (in-page ``#`` anchors excepted)."""
+def is_teaser_card(node: LexborNode, holders: set[int] | None = None) -> bool:
+    """A short box headed by a link to another story (in-page ``#`` anchors excepted).
+
+    ``holders``: ``mem_id`` of every element known to hold a subheading (a cheap
+    early-out; ``heading_holders``)."""
     if node.tag not in TEASER_CARD_TAGS:
         return False
-    heading = node.css_first(", ".join(sorted(SUBHEADING_TAGS)))
+    if holders is not None and node.mem_id not in holders:
+        return False
+    heading = node.css_first(HEADING_SELECTOR)
     if heading is None or len(node_text(node)) > MAX_TEASER_CHARS:
         return False
     return _linked_heading(heading, node)
@@ -144,6 +156,18 @@ def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
     text = len(node_text(heading))
     linked = sum(len(node_text(a)) for a in heading.css("a") if _links_elsewhere(a))
     return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
+
+
+def heading_holders(container: LexborNode) -> set[int]:
+    """``mem_id`` of the container and every element below it holding a subheading (each
+    heading climbs until an element already marked: linear in the container's size)."""
+    holders = {container.mem_id}
+    for heading in container.css(HEADING_SELECTOR):
+        current = heading.parent
+        while current is not None and current.mem_id not in holders:
+            holders.add(current.mem_id)
+            current = current.parent
+    return holders
 
 
 def is_boilerplate_heading(node: LexborNode) -> bool:
@@ -175,7 +199,7 @@ def section_headings(node: LexborNode) -> list[LexborNode]:
     marked as furniture, or one holding no subheading gives nothing."""
     if node.tag != "header" or marked_furniture(node) or node.css_first("h1") is not None:
         return []
-    found = node.css(", ".join(sorted(SUBHEADING_TAGS)))
+    found = node.css(HEADING_SELECTOR)
     ids = {h.mem_id for h in found}
     return [h for h in found if not any(a.mem_id in ids for a in ancestors(h))]
 
@@ -187,12 +211,13 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
         return
     if tag.startswith("-"):
         return
-    headings = section_headings(node) if node.mem_id not in walk.skip else []
+    skipped = node.mem_id in walk.skip
+    headings = section_headings(node) if tag == "header" and not skipped else []
     if headings:
         walk.flush()
         stack.extend((heading, True) for heading in reversed(headings))
         return
-    if node.mem_id in walk.skip or is_furniture(node) or is_teaser_card(node):
+    if skipped or _furniture(node, tag) or is_teaser_card(node, walk.holders):
         if tag in BLOCK_TAGS:
             walk.flush()  # a skipped block still ends the line before it
         return
@@ -232,6 +257,7 @@ def walk_segments(containers: list[LexborNode], skip: set[int]) -> list[Segment]
     walk = _Walk(skip=set(skip))
     for container in containers:
         walk.blocks = [container]
+        walk.holders = heading_holders(container)
         stack: list[tuple[LexborNode, bool]] = [
             (child, True) for child in reversed(list(container.iter(include_text=True)))
         ]

@@ -6,10 +6,10 @@ article unless the evidence says otherwise.
 
 | signal | points |
 |---|---|
-| JSON-LD ``*Article``/``BlogPosting``/``LiveBlogPosting`` object | ``+STRUCTURED_WEIGHT`` |
-| JSON-LD ``CollectionPage``/``ItemList``/``SearchResultsPage``/... and no article | ``-STRUCTURED_WEIGHT`` |
+| JSON-LD ``*Article``/``BlogPosting``/``LiveBlogPosting`` | ``+STRUCTURED_WEIGHT`` |
+| JSON-LD ``CollectionPage``/``ItemList``/... and no article | ``-STRUCTURED_WEIGHT`` |
 | ``og:type`` article / website (or profile) | ``+OG_ARTICLE_WEIGHT`` / ``-OG_INDEX_WEIGHT`` |
-| URL: home, ``/tag/x``, ``/category/x``, ``/author/x``, ``/page/2``, ``?s=`` | ``-INDEX_URL_WEIGHT`` |
+| URL: home, ``/tag/x``, ``/author/x``, ``/page/2``, ``?s=`` | ``-INDEX_URL_WEIGHT`` |
 | URL: one word (``/sport/``), a section front | ``-SECTION_URL_WEIGHT`` |
 | URL: a date, a long id, a hyphenated slug or ``.html`` | ``+ARTICLE_URL_WEIGHT`` |
 | many linked headings to other article-like pages, short body | ``-TEASER_WEIGHT`` |
@@ -120,9 +120,9 @@ def teaser_links(tree: LexborHTMLParser, base: str | None) -> int:
     for link in tree.css(_HEADINGS):
         target = absolute(base, attr(link, "href")) if base else attr(link, "href")
         path = _path(target)
-        if path and path != own and _ARTICLE_PATH.search(path):
-            if not any(a.tag == "nav" for a in ancestors(link)):
-                targets.add(path)
+        in_nav = any(a.tag == "nav" for a in ancestors(link))
+        if path and path != own and _ARTICLE_PATH.search(path) and not in_nav:
+            targets.add(path)
     return len(targets)
 
 

@@ -136,7 +136,8 @@ def comment_text(nodes: list[LexborNode]) -> str:
 
 
 def dom_comments(tree: LexborHTMLParser) -> list[Comment]:
-    items = [n for n in tree.css(ITEM_SELECTOR) if is_comment_item(n) and not _in_form(n)]
+    unique = {n.mem_id: n for n in tree.css(ITEM_SELECTOR)}  # a node may match twice
+    items = [n for n in unique.values() if is_comment_item(n) and not _in_form(n)]
     ids = {n.mem_id for n in items}
     found: list[Comment] = []
     for item in items[:MAX_COMMENTS]:

@@ -9,18 +9,12 @@ an element's text is then one join of its slice, computed on demand and cached.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.text import node_text
+from scraper.parse.text import node_text, normalize_space
 from scraper.parse.vocab import BLOCK_TAGS, SKIP_TAGS
-
-#: The ASCII whitespace runs ``normalize_space`` changes: longer than one character, or
-#: one character other than a plain space (single spaces stay as they are).
-_COLLAPSIBLE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")
 
 Spans = dict[int, tuple[int, int]]
 
@@ -70,28 +64,6 @@ def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
             current = current.parent  # type: ignore[assignment]  # open_ held it
 
 
-class _Collapsed:
-    """The joined parts with ASCII whitespace runs collapsed to one space (not stripped),
-    and the map from offsets in the joined parts to offsets in that text.
-
-    ``normalize_space(raw[i:j])`` is ``text[at(i):at(j)].strip()``: a run cut by a slice
-    boundary leaves at most one space at that end, which the strip removes either way.
-    """
-
-    def __init__(self, raw: str) -> None:
-        runs = [m.span() for m in _COLLAPSIBLE.finditer(raw)]
-        self.starts = [start for start, _ in runs]
-        self.ends = [end for _, end in runs]
-        self.removed = list(accumulate((end - start - 1 for start, end in runs), initial=0))
-        self.text = _COLLAPSIBLE.sub(" ", raw)
-
-    def at(self, offset: int) -> int:
-        run = bisect_right(self.ends, offset)  # runs before it end at or before offset
-        if run < len(self.starts) and self.starts[run] < offset:  # inside a run
-            return self.starts[run] - self.removed[run] + 1
-        return offset - self.removed[run]
-
-
 class TextIndex:
     """``node_text`` of any element under ``root`` after one walk (results cached)."""
 
@@ -99,7 +71,7 @@ class TextIndex:
         self._skip = skip
         parts, self._spans = _collect(root, skip)
         self._bounds = list(accumulate(map(len, parts), initial=0))
-        self._collapsed = _Collapsed("".join(parts))
+        self._raw = "".join(parts)
         self._texts: dict[int, str] = {}
 
     def text(self, node: LexborNode) -> str:
@@ -110,9 +82,7 @@ class TextIndex:
             if span is None:  # outside the root, or inside a skipped subtree
                 found = node_text(node, self._skip)
             else:
-                at = self._collapsed.at
-                start, end = at(self._bounds[span[0]]), at(self._bounds[span[1]])
-                found = self._collapsed.text[start:end].strip()
+                found = normalize_space(self._raw[self._bounds[span[0]]:self._bounds[span[1]]])
             self._texts[key] = found
         return found
 

@@ -144,8 +144,18 @@ def extract_title(tree: LexborHTMLParser, meta: MetaMap, article: JsonObject | N
     )
     for candidate in candidates:
         if candidate:
-            return strip_site_name(normalize_space(candidate), sites, h1_text, host) or None
+            title = strip_site_name(normalize_space(candidate), sites, h1_text, host)
+            return _h1_before_site(title, sites, h1_text) or None
     return None
+
+
+def _h1_before_site(title: str, sites: list[str], h1: str | None) -> str:
+    """"Jane Doe, Author at Lakeshore Ledger": the ``<h1>`` followed by words ending in the
+    site name, with no separator the site-name cuts know; the ``<h1>`` is the title."""
+    if not h1 or title == h1 or not title.startswith(h1):
+        return title
+    tail = title[len(h1):].casefold()
+    return h1 if any(tail.rstrip().endswith(s.casefold()) for s in sites if s) else title
 
 
 def normalize_date(value: str | None) -> str | None:

@@ -91,6 +91,10 @@ def _is_home(name: str, url: str | None) -> bool:
 
 
 def _last_category(items: list[tuple[str, str | None]], title: str | None) -> str | None:
+    """The last item that is neither home nor the page itself (the title, or a final item
+    without a link: "Archives for Jane Doe")."""
+    if len(items) > 1 and items[-1][1] is None:
+        items = items[:-1]
     folded_title = (title or "").casefold()
     kept = [name for name, url in items
             if name and not _is_home(name, url) and name.casefold() != folded_title]

@@ -210,8 +210,9 @@ CREDIT_TOKENS = frozenset({
 CREDIT_ITEMPROPS = frozenset({"copyrightHolder", "creditText", "copyrightNotice"})
 #: Labels opening a credit written in its own element ("Photo: X", "Crédit : X").
 CREDIT_LABELS = ("image source", "picture source", "photo", "photos", "photograph",
-                 "photography", "foto", "fotos", "crédit", "crédits", "credit", "credits", "image", "images", "bild", "bilder",
-                 "imagen", "fotografía", "illustration", "source", "quelle", "fuente")
+                 "photography", "foto", "fotos", "crédit", "crédits", "credit", "credits",
+                 "image", "images", "bild", "bilder", "imagen", "fotografía", "illustration",
+                 "source", "quelle", "fuente")
 #: Class/id tokens of pictures (or their boxes) that are not pictures of the article.
 NON_CONTENT_IMAGE_TOKENS = frozenset({
     "logo", "logos", "avatar", "avatars", "gravatar", "icon", "icons", "emoji", "sprite",
