@@ -38,6 +38,18 @@ CONTROL_TAGS = ("input", "textarea", "select", "button")
 #: Label text leaves out nested controls and the "cancel reply" link in ``<small>``.
 LABEL_SKIP = SKIP_TAGS | {"select", "textarea", "option", "button", "small"}
 Labels = dict[str, LexborNode]
+#: Honeypots: controls a person cannot see (bots fill every field). Only text-like
+#: controls count: a ``type=hidden`` input is hidden by design, not a trap.
+TEXT_LIKE_TYPES = frozenset({"text", "textarea", "email", "url", "tel", "search", "number"})
+#: Inline CSS that hides an element; off-screen means absolutely placed at least 100px
+#: beyond the left/top edge (``left:-9999px`` and ``-5000px`` are the usual values).
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_POSITIONED = re.compile(r"position\s*:\s*(?:absolute|fixed)", re.I)
+_OFF_SCREEN = re.compile(r"(?:left|top)\s*:\s*-\s*\d{3,}", re.I)
+#: Name/class/id words of honeypot plugins (WordPress Akismet ``ak_hp``, "ohnohoney"),
+#: trusted only with a sign that people are kept out (``tabindex=-1``, no autofill).
+HONEYPOT_MARKERS = ("honeypot", "hp_", "ak_hp", "ohnohoney")
+_HAS_HONEYPOT = "honeypot" in getattr(FormField, "__dataclass_fields__", {})
 
 
 def _controls(form: LexborNode) -> list[LexborNode]:
@@ -159,13 +171,52 @@ def _is_required(control: LexborNode, marker: bool) -> bool:
     return has_attr(control, "required") or aria or marker
 
 
+def _hidden_by_css(node: LexborNode) -> bool:
+    """Hidden from people: the ``hidden`` attribute or an inline style hiding it."""
+    if has_attr(node, "hidden"):
+        return True
+    style = attr(node, "style")
+    if not style:
+        return False
+    if _HIDING_STYLE.search(style) is not None:
+        return True
+    return _POSITIONED.search(style) is not None and _OFF_SCREEN.search(style) is not None
+
+
+def _marked_honeypot(control: LexborNode) -> bool:
+    words = f"{attr(control, 'name')} {attr(control, 'class')} {attr(control, 'id')}".lower()
+    if not any(marker in words for marker in HONEYPOT_MARKERS):
+        return False
+    return attr(control, "tabindex").strip() == "-1" or (
+        attr(control, "autocomplete").strip().lower() == "off")
+
+
+def is_honeypot(control: LexborNode, form: LexborNode) -> bool:
+    """A text-like control people cannot see (itself or a container inside the form hidden
+    by CSS or ``hidden``), or one named as a trap and kept out of the tab order."""
+    if _type(control) not in TEXT_LIKE_TYPES:
+        return False
+    if _marked_honeypot(control) or _hidden_by_css(control):
+        return True
+    for ancestor in ancestors(control):
+        if ancestor.mem_id == form.mem_id:
+            return False
+        if _hidden_by_css(ancestor):
+            return True
+    return False
+
+
+def _field(control: LexborNode, form: LexborNode, labels: Labels) -> FormField:
+    label, marker = field_label(control, labels)
+    required = _is_required(control, marker) and _type(control) not in NON_TEXT_TYPES
+    name, kind = attr(control, "name"), _type(control)
+    if _HAS_HONEYPOT and is_honeypot(control, form):
+        return FormField(name, kind, label, required, honeypot=True)  # type: ignore[call-arg]
+    return FormField(name, kind, label, required)
+
+
 def form_fields(form: LexborNode, labels: Labels) -> tuple[FormField, ...]:
-    fields = []
-    for control in _controls(form):
-        label, marker = field_label(control, labels)
-        required = _is_required(control, marker) and _type(control) not in NON_TEXT_TYPES
-        fields.append(FormField(attr(control, "name"), _type(control), label, required))
-    return tuple(fields)
+    return tuple(_field(control, form, labels) for control in _controls(form))
 
 
 def _labels(tree: LexborHTMLParser) -> Labels:
