@@ -14,20 +14,29 @@ CAPTCHA_KINDS = ("math", "recaptcha", "hcaptcha", "turnstile", "other")
 
 @dataclass(frozen=True, slots=True)
 class FormField:
-    """One named control of a form, in document order."""
+    """One named control of a form, in document order.
+
+    ``honeypot`` marks a trap for bots: a control a person cannot see although it is
+    not ``type=hidden`` (a hidden textarea, a text input in a ``display:none`` or
+    off-screen container). The JSON key ``honeypot: true`` appears only on such fields.
+    """
 
     name: str
     type: str
     label: str | None
     required: bool
+    honeypot: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
             "label": self.label,
             "required": self.required,
         }
+        if self.honeypot:
+            out["honeypot"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)

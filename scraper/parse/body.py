@@ -7,6 +7,7 @@ fallbacks (``<article>``, ``<main>``, ``<body>``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -219,17 +220,28 @@ def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNo
     return chosen
 
 
-def _contains(outer: LexborNode, inner: LexborNode) -> bool:
-    return any(a.mem_id == outer.mem_id for a in ancestors(inner))
+def _chain_hits(nodes: list[LexborNode], chain: list[LexborNode],
+                strict: bool) -> list[int]:
+    """For each node, the index in ``chain`` (an ancestor line, nearest first) of the first
+    chain element met climbing from the node (``strict``: from its parent); past the end
+    when none is met. Climbs are memoised, so the whole call is linear in the tree."""
+    reached = {n.mem_id: i for i, n in enumerate(chain)}
+    hits = []
+    for node in nodes:
+        current, path = (node.parent if strict else node), []
+        while current is not None and current.mem_id not in reached:
+            path.append(current.mem_id)
+            current = current.parent
+        index = reached[current.mem_id] if current is not None else len(chain)
+        reached.update((key, index) for key in path)
+        hits.append(index)
+    return hits
 
 
 def common_ancestor(nodes: list[LexborNode]) -> LexborNode:
     """The deepest element holding every node of ``nodes`` (at least one node)."""
     chain = [nodes[0], *ancestors(nodes[0])]
-    for candidate in chain:
-        if all(n.mem_id == candidate.mem_id or _contains(candidate, n) for n in nodes[1:]):
-            return candidate
-    return chain[-1]
+    return chain[min(max(_chain_hits(nodes, chain, strict=False)), len(chain) - 1)]
 
 
 def gather_split_body(top: Candidate, scores: dict[int, Candidate]) -> Candidate:
@@ -241,11 +253,15 @@ def gather_split_body(top: Candidate, scores: dict[int, Candidate]) -> Candidate
     if len(close) < MIN_CLOSE_CANDIDATES:
         return top
     group = [top.node, *close]
-    for node in [top.node, *ancestors(top.node)]:
+    chain = [top.node, *ancestors(top.node)]
+    hits = _chain_hits(group, chain, strict=True)  # chain[i] holds those with hit <= i
+    per_level, held = Counter(hits), 0
+    for i, node in enumerate(chain):
         if node.tag in ("body", "html"):
             break
-        inside = [n for n in group if _contains(node, n)]
-        if len(inside) + 1 >= MIN_CLOSE_CANDIDATES:
+        held += per_level[i]
+        if held + 1 >= MIN_CLOSE_CANDIDATES:
+            inside = [n for n, hit in zip(group, hits, strict=True) if hit <= i]
             chosen = common_ancestor(inside) if len(inside) > 1 else node
             return scores.get(chosen.mem_id) or Candidate(chosen, 0.0)
     return top

@@ -9,6 +9,8 @@ an element's text is then one join of its slice, computed on demand and cached.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
@@ -16,40 +18,53 @@ from selectolax.lexbor import LexborNode
 from scraper.parse.text import node_text, normalize_space
 from scraper.parse.vocab import BLOCK_TAGS, SKIP_TAGS
 
-Spans = dict[int, tuple[int, int]]
+Spans = dict[int, tuple[int, int, int, int]]  # mem_id: parts from, to; ranks from, to
+#: A span longer than this (characters) gets its text length from the collapsed text of
+#: the whole root, built once (linear) on first need, instead of normalising the slice:
+#: that is linear per span, so nested containers that each ask (5,000 nested ``<div>``
+#: each holding a paragraph) would be quadratic. Below it normalising the slice is
+#: cheaper than the build (one regex pass, ~40 ns a character).
+LARGE_SPAN_CHARS = 20_000
+#: Up to this many links under a node their lengths are summed one by one; above it a
+#: prefix sum over every link of the root (built once) answers in constant time.
+FEW_LINKS = 32
+#: The ASCII whitespace runs ``normalize_space`` changes: longer than one character, or
+#: one character other than a plain space (single spaces stay as they are).
+_COLLAPSIBLE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")
 
 
 def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
-    """The parts ``iter_text_parts(root)`` yields, and each element's slice of them.
+    """The parts ``iter_text_parts(root)`` yields and, for each element, its slice of them
+    and its subtree's range of element ranks (pre-order numbers, first and last).
 
-    Elements inside a skipped subtree get no slice (``TextIndex`` falls back to
-    ``node_text`` for them).
+    Elements inside a skipped subtree get nothing (``TextIndex`` falls back to
+    ``node_text`` for them); the skipped element itself is a leaf.
     """
     parts: list[str] = []
     spans: Spans = {}
-    current = root
-    open_: list[tuple[int, int, bool]] = []  # (mem_id, first part, is block)
+    current, rank = root, 0
+    open_: list[tuple[int, int, int, bool]] = []  # (mem_id, first part, rank, is block)
     while True:
         tag = current.tag
         if tag == "-text":
             parts.append(current.text_content or "")
-        elif tag == "br":
-            spans[current.mem_id] = (len(parts), len(parts) + 1)
-            parts.append(" ")
-        elif tag in skip:
-            spans[current.mem_id] = (len(parts), len(parts))
+        elif tag == "br" or tag in skip:
+            spans[current.mem_id] = (len(parts), len(parts) + 1, rank, rank)
+            parts.append(" " if tag == "br" else "")
+            rank += 1
         elif not (tag is None or tag.startswith("-")):
             start, block = len(parts), tag in BLOCK_TAGS
             if block:
                 parts.append(" ")
             child = current.first_child
             if child is not None:
-                open_.append((current.mem_id, start, block))
-                current = child
+                open_.append((current.mem_id, start, rank, block))
+                current, rank = child, rank + 1
                 continue
             if block:
                 parts.append(" ")
-            spans[current.mem_id] = (start, len(parts))
+            spans[current.mem_id] = (start, len(parts), rank, rank)
+            rank += 1
         while True:  # climb to the next sibling, closing finished elements
             if not open_:
                 return parts, spans
@@ -57,22 +72,57 @@ def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
             if sibling is not None:
                 current = sibling
                 break
-            key, start, block = open_.pop()
+            key, start, first, block = open_.pop()
             if block:
                 parts.append(" ")
-            spans[key] = (start, len(parts))
+            spans[key] = (start, len(parts), first, rank - 1)
             current = current.parent  # type: ignore[assignment]  # open_ held it
+
+
+class _Collapsed:
+    """The root's raw text with ASCII whitespace runs collapsed to one space (not
+    stripped), and the map from raw offsets to offsets in that text.
+
+    ``len(normalize_space(raw[i:j]))`` is the length of ``text[at(i):at(j)]`` without its
+    leading and trailing whitespace: a run cut by a slice boundary leaves at most one
+    space at that end, which the strip removes either way.
+    """
+
+    def __init__(self, raw: str) -> None:
+        runs = [m.span() for m in _COLLAPSIBLE.finditer(raw)]
+        self.starts = [start for start, _ in runs]
+        self.ends = [end for _, end in runs]
+        self.removed = list(accumulate((end - start - 1 for start, end in runs), initial=0))
+        self.text = _COLLAPSIBLE.sub(" ", raw)
+
+    def at(self, offset: int) -> int:
+        run = bisect_right(self.ends, offset)  # runs before it end at or before offset
+        if run < len(self.starts) and self.starts[run] < offset:  # inside a run
+            return self.starts[run] - self.removed[run] + 1
+        return offset - self.removed[run]
+
+    def stripped_length(self, start: int, end: int) -> int:
+        start, end = self.at(start), self.at(end)
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return end - start
 
 
 class TextIndex:
     """``node_text`` of any element under ``root`` after one walk (results cached)."""
 
     def __init__(self, root: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> None:
-        self._skip = skip
+        self._skip, self._root = skip, root
         parts, self._spans = _collect(root, skip)
         self._bounds = list(accumulate(map(len, parts), initial=0))
         self._raw = "".join(parts)
         self._texts: dict[int, str] = {}
+        self._collapsed: _Collapsed | None = None
+        self._links: list[LexborNode] | None = None
+        self._link_at: list[int] = []  # element rank of each link, in document order
+        self._link_sums: list[int] | None = None
 
     def text(self, node: LexborNode) -> str:
         key = node.mem_id
@@ -86,10 +136,55 @@ class TextIndex:
             self._texts[key] = found
         return found
 
+    def length(self, node: LexborNode) -> int:
+        """``len(self.text(node))``, without building the text of a large span."""
+        span = self._spans.get(node.mem_id)
+        if span is None or node.mem_id in self._texts:
+            return len(self.text(node))
+        start, end = self._bounds[span[0]], self._bounds[span[1]]
+        if end - start < LARGE_SPAN_CHARS:
+            return len(self.text(node))
+        if self._collapsed is None:
+            self._collapsed = _Collapsed(self._raw)
+        return self._collapsed.stripped_length(start, end)
+
     def link_density(self, node: LexborNode) -> float:
         """Share of the node's text that sits inside links (see ``body.link_density``)."""
-        text = len(self.text(node))
+        text = self.length(node)
         if text == 0:
             return 0.0
-        linked = sum(len(self.text(a)) for a in node.css("a"))
-        return min(linked / text, 1.0)
+        return min(self.linked_length(node) / text, 1.0)
+
+    def linked_length(self, node: LexborNode) -> int:
+        """Sum of the text lengths of the ``<a>`` elements ``node.css("a")`` lists: the node
+        itself when it is one, and the links under it (nested ones counted again)."""
+        span = self._spans.get(node.mem_id)
+        if span is None:
+            return sum(len(self.text(a)) for a in node.css("a"))
+        links = self._place_links()
+        low = bisect_left(self._link_at, span[2])
+        high = bisect_right(self._link_at, span[3])
+        if high - low <= FEW_LINKS:
+            return sum(self.length(a) for a in links[low:high])
+        if self._link_sums is None:
+            self._link_sums = list(accumulate((self.length(a) for a in links), initial=0))
+        return self._link_sums[high] - self._link_sums[low]
+
+    def _place_links(self) -> list[LexborNode]:
+        """Every ``<a>`` under the root (one selector run) and its element rank; one inside
+        a skipped subtree takes its skipped ancestor's rank."""
+        if self._links is None:
+            placed = sorted(((self._part_of(a), i, a) for i, a in enumerate(self._root.css("a"))),
+                            key=lambda item: item[:2])
+            self._link_at = [at for at, _, _ in placed]
+            self._links = [a for _, _, a in placed]
+        return self._links
+
+    def _part_of(self, node: LexborNode) -> int:
+        current: LexborNode | None = node
+        while current is not None:
+            span = self._spans.get(current.mem_id)
+            if span is not None:
+                return span[2]
+            current = current.parent
+        return -1  # outside the root: never inside a span

@@ -49,7 +49,6 @@ _OFF_SCREEN = re.compile(r"(?:left|top)\s*:\s*-\s*\d{3,}", re.I)
 #: Name/class/id words of honeypot plugins (WordPress Akismet ``ak_hp``, "ohnohoney"),
 #: trusted only with a sign that people are kept out (``tabindex=-1``, no autofill).
 HONEYPOT_MARKERS = ("honeypot", "hp_", "ak_hp", "ohnohoney")
-_HAS_HONEYPOT = "honeypot" in getattr(FormField, "__dataclass_fields__", {})
 
 
 def _controls(form: LexborNode) -> list[LexborNode]:
@@ -210,9 +209,7 @@ def _field(control: LexborNode, form: LexborNode, labels: Labels) -> FormField:
     label, marker = field_label(control, labels)
     required = _is_required(control, marker) and _type(control) not in NON_TEXT_TYPES
     name, kind = attr(control, "name"), _type(control)
-    if _HAS_HONEYPOT and is_honeypot(control, form):
-        return FormField(name, kind, label, required, honeypot=True)  # type: ignore[call-arg]
-    return FormField(name, kind, label, required)
+    return FormField(name, kind, label, required, honeypot=is_honeypot(control, form))
 
 
 def form_fields(form: LexborNode, labels: Labels) -> tuple[FormField, ...]:

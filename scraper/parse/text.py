@@ -165,16 +165,40 @@ def document_order(root: LexborNode) -> dict[int, int]:
     return {n.mem_id: i for i, n in enumerate(root.traverse())}
 
 
+#: Answers of ``in_other_story`` for the last ``scope`` object asked about (callers ask
+#: for every text node of a page: without it each asks climbs to the scope, quadratic on
+#: deep trees). Keyed by the scope wrapper itself, which the slot keeps alive.
+_STORY_MEMO: list[tuple[LexborNode, dict[int, bool]]] = []
+
+
+def _story_answers(scope: LexborNode) -> dict[int, bool]:
+    slot = _STORY_MEMO[0] if _STORY_MEMO else None
+    if slot is None or slot[0] is not scope:
+        slot = (scope, {})
+        _STORY_MEMO[:] = [slot]
+    return slot[1]
+
+
 def in_other_story(node: LexborNode, scope: LexborNode) -> bool:
     """Inside a related-stories, comments or sidebar box below ``scope`` (inclusive of
     ``node``, exclusive of ``scope``)."""
+    known = _story_answers(scope)
+    path: list[int] = []
     current: LexborNode | None = node
+    answer = False
     while current is not None and current.mem_id != scope.mem_id:
+        key = current.mem_id
+        if key in known:
+            answer = known[key]
+            break
+        path.append(key)
         if current.tag == "aside" or matches_hints(
                 current, OTHER_STORY_TOKENS, OTHER_STORY_SUBSTRINGS):
-            return True
+            answer = True
+            break
         current = current.parent
-    return False
+    known.update(dict.fromkeys(path, answer))
+    return answer
 
 
 MEDIA_SELECTOR = ", ".join(MEDIA_TAGS)

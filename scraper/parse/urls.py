@@ -39,8 +39,10 @@ def document_base(tree: LexborHTMLParser, url: str | None) -> str | None:
 def page_links(tree: LexborHTMLParser, base: str | None) -> tuple[str, ...]:
     """Absolute http(s) hrefs of ``<a>``/``<area>``, fragment removed, deduplicated."""
     seen: dict[str, None] = {}
-    for node in tree.css("a[href], area[href]"):
-        url = absolute(base, attr(node, "href"))
+    hrefs = dict.fromkeys(node.attributes.get("href") or "" for node in
+                          tree.css("a[href], area[href]"))  # each distinct href resolved once
+    for href in hrefs:
+        url = absolute(base, href)
         if url is not None:
             seen.setdefault(urldefrag(url).url, None)
     return tuple(seen)
