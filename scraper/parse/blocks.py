@@ -8,6 +8,7 @@ Furniture (figures, forms, share bars, ads, related links, ...) is skipped whole
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
@@ -31,7 +32,10 @@ from scraper.parse.vocab import (
     BOILERPLATE_SUBSTRINGS,
     BOILERPLATE_TOKENS,
     CAPTION_TOKENS,
+    FURNITURE_LABEL_WORDS,
     FURNITURE_TAGS,
+    PHOTO_CREDIT_TOKENS,
+    SIGNUP_BUTTON_LABELS,
     SKIP_TAGS,
     SUBHEADING_TAGS,
 )
@@ -46,8 +50,24 @@ MAX_TEASER_CHARS = 300
 MIN_TEASER_HEADING_LINK_SHARE = 0.9
 TEASER_CARD_TAGS = frozenset({"div", "article", "li", "section"})
 HEADING_SELECTOR = ", ".join(sorted(SUBHEADING_TAGS))
-#: Boxes following a "Related" heading are dropped while this link-dense.
+#: Boxes following a "Related" heading are dropped while this link-dense; a heading whose
+#: next block is this link-dense (a list of story links) is a related box's, in any
+#: language ("Más información", "Dans la même rubrique").
 RELATED_BOX_LINK_DENSITY = 0.5
+#: A photo credit element ("Photo J.-P. M.", "Foto: dpa") is a name or two, never a
+#: sentence; a longer credit-marked element is kept.
+MAX_PHOTO_CREDIT_CHARS = 80
+#: ``aria-label`` values naming furniture are a few words ("after newsletter promotion");
+#: a longer label is a title (an ``<article>`` labelled with its headline).
+MAX_FURNITURE_LABEL_WORDS = 4
+#: A sign-up box is the largest element around an email field or a "Sign up" button whose
+#: text stays this short (heading, pitch, privacy note: the fixtures' run ~400 characters;
+#: a story paragraph or two more would pass 700).
+MAX_SIGNUP_BOX_CHARS = 700
+#: ``data-*`` values read as hints: identifiers (``newsletter-signup``), not free text.
+_DATA_VALUE = re.compile(r"^[A-Za-z][\w:-]{0,40}$")
+_WORDS = re.compile(r"[a-z0-9]+")
+LABELLED_TAGS = BLOCK_TAGS | {"span"}
 
 
 @dataclass
@@ -116,14 +136,60 @@ def _furniture(node: LexborNode, tag: str) -> bool:
 
 
 def marked_furniture(node: LexborNode) -> bool:
-    """Furniture by role, visibility or class/id hints, whatever the tag."""
+    """Furniture by role, visibility, class/id hints, ``data-*``/``aria-label`` words or a
+    photo credit's class, whatever the tag."""
     attrs = node.attributes
     if (attrs.get("role") or "").lower() in BOILERPLATE_ROLES or hidden_attrs(attrs):
         return True
     class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
-    if not CAPTION_TOKENS.isdisjoint(tokens_of(class_, id_)):
+    tokens = tokens_of(class_, id_)
+    if not CAPTION_TOKENS.isdisjoint(tokens):
         return True
-    return hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
+    if hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS):
+        return True
+    if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and node.tag != "p":
+        return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS
+    return node.tag in LABELLED_TAGS and labelled_furniture(attrs)
+
+
+def labelled_furniture(attrs: dict[str, str | None]) -> bool:
+    """A ``data-*`` identifier (``data-component=byline-block``, ``data-testid=
+    newsletter-signup``) or a short ``aria-label`` naming furniture."""
+    words: list[str] = []
+    for key, value in attrs.items():
+        if key.startswith("data-") and value and _DATA_VALUE.match(value):
+            words.extend(_WORDS.findall(value.lower()))
+    label = (attrs.get("aria-label") or "").lower().split()
+    if 0 < len(label) <= MAX_FURNITURE_LABEL_WORDS:
+        words.extend(_WORDS.findall(" ".join(label)))
+    return not FURNITURE_LABEL_WORDS.isdisjoint(words)
+
+
+def _signup_triggers(container: LexborNode) -> list[LexborNode]:
+    """Email fields and "Sign up"/"Subscribe" buttons inside the container."""
+    found = container.css('input[type="email" i]')
+    for button in container.css('button, input[type="submit" i]'):
+        label = (node_text(button) or attr(button, "value")).lower().strip()
+        if label.startswith(SIGNUP_BUTTON_LABELS):
+            found.append(button)
+    return found
+
+
+def signup_boxes(container: LexborNode) -> set[int]:
+    """``mem_id`` of each sign-up box: the largest ancestor of an email field or a sign-up
+    button (below the container) whose text is at most ``MAX_SIGNUP_BOX_CHARS``."""
+    boxes: set[int] = set()
+    for trigger in _signup_triggers(container):
+        box = None
+        for ancestor in ancestors(trigger):
+            if ancestor.mem_id == container.mem_id:
+                break
+            if len(node_text(ancestor)) > MAX_SIGNUP_BOX_CHARS:
+                break
+            box = ancestor
+        if box is not None:
+            boxes.add(box.mem_id)
+    return boxes
 
 
 def _links_elsewhere(node: LexborNode) -> bool:
@@ -175,10 +241,36 @@ def is_boilerplate_heading(node: LexborNode) -> bool:
     return len(text) <= MAX_BOILERPLATE_HEADING_CHARS and text.startswith(BOILERPLATE_HEADINGS)
 
 
+def _next_element(node: LexborNode) -> LexborNode | None:
+    sibling = node.next
+    while sibling is not None and (sibling.tag or "").startswith("-"):
+        sibling = sibling.next
+    return sibling
+
+
+def _box_start(heading: LexborNode) -> LexborNode:
+    """The heading, or the ``<header>`` (or other wrapper) holding only the heading."""
+    parent = heading.parent
+    if (_next_element(heading) is None and parent is not None
+            and node_text(parent) == node_text(heading)):
+        return parent
+    return heading
+
+
+def heads_link_list(heading: LexborNode) -> bool:
+    """The block after the heading is a list of links (a related-stories box)."""
+    following = _next_element(_box_start(heading))
+    if following is None or (following.tag or "") in SUBHEADING_TAGS:
+        return False
+    if following.css_first("a") is None and following.tag != "a":
+        return False
+    return link_density(following) >= RELATED_BOX_LINK_DENSITY
+
+
 def _skip_related_box(heading: LexborNode, walk: _Walk) -> None:
     """Skip the heading and the link lists that follow it."""
     walk.skip.add(heading.mem_id)
-    sibling = heading.next
+    sibling = _box_start(heading).next
     while sibling is not None:
         tag = sibling.tag or ""
         if tag == "-text" and not (sibling.text_content or "").strip():
@@ -228,7 +320,7 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
             walk.parts.append(" ")
             walk.pending_br = True
         return
-    if tag in SUBHEADING_TAGS and is_boilerplate_heading(node):
+    if tag in SUBHEADING_TAGS and (is_boilerplate_heading(node) or heads_link_list(node)):
         _skip_related_box(node, walk)
         return
     if tag in BLOCK_TAGS:
@@ -256,6 +348,7 @@ def walk_segments(containers: list[LexborNode], skip: set[int]) -> list[Segment]
     """Text segments of the containers, in document order (iterative walk)."""
     walk = _Walk(skip=set(skip))
     for container in containers:
+        walk.skip.update(signup_boxes(container))
         walk.blocks = [container]
         walk.holders = heading_holders(container)
         stack: list[tuple[LexborNode, bool]] = [

@@ -46,15 +46,22 @@ MIN_TOP_SCORE = 8.0
 #: (Readability's 0.2), and at least ``SIBLING_MIN_SCORE``.
 SIBLING_SCORE_RATIO = 0.2
 SIBLING_MIN_SCORE = 10.0
+#: A ``<p>`` after the body container joins it when this long and this free of links
+#: (Readability's sibling paragraph rule: 80 characters, link density under 0.25).
+MIN_SIBLING_PARAGRAPH_CHARS = 80
+MAX_SIBLING_PARAGRAPH_LINK_DENSITY = 0.25
 #: Readability's "alternative candidates": when at least ``MIN_CLOSE_CANDIDATES`` other
 #: containers score within ``CLOSE_SCORE_RATIO`` of the best one, the body is split into
 #: repeated blocks (one ``<div>`` per paragraph in Arc XP, one ``<article>`` per live-blog
 #: entry) and the element holding them all is the body (Readability: 0.75 and 3).
 CLOSE_SCORE_RATIO = 0.75
 MIN_CLOSE_CANDIDATES = 3
-#: Elements that never hold paragraphs worth scoring (whole subtree ignored).
+#: Elements that never hold paragraphs worth scoring (whole subtree ignored). A caption
+#: is no body either: its ``<p>`` once outvoted a body split into one wrapper per
+#: paragraph (each wrapper scoring alone), helped by a utility class (``text-s``).
 UNLIKELY_TAGS = frozenset({"nav", "aside", "footer", "form", "header", "script", "style",
-                           "noscript", "template", "svg", "select", "button", "dialog"})
+                           "noscript", "template", "svg", "select", "button", "dialog",
+                           "figcaption"})
 #: Structural tags exempt from class-based "unlikely" pruning (their classes list tags
 #: and categories, e.g. WordPress's ``tag-social-media`` on ``<article>``).
 EXEMPT_TAGS = frozenset({"html", "body", "article", "main"})
@@ -210,14 +217,25 @@ def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNo
         return [top.node]
     threshold = max(SIBLING_MIN_SCORE, top.content * top.link_factor * SIBLING_SCORE_RATIO)
     top_class = attr(top.node, "class")
-    chosen = []
+    chosen: list[LexborNode] = []
     for sibling in parent.iter():
         other = scores.get(sibling.mem_id)
         content = other.content * other.link_factor if other is not None else 0.0
         same_class = bool(top_class) and attr(sibling, "class") == top_class and content > 0
         if sibling.mem_id == top.node.mem_id or same_class or content >= threshold:
             chosen.append(sibling)
+        elif chosen and is_trailing_paragraph(sibling):
+            chosen.append(sibling)
     return chosen
+
+
+def is_trailing_paragraph(node: LexborNode) -> bool:
+    """A plain ``<p>`` after the body container (a wire story's "Reporting by ...; Editing
+    by ..." line): Readability's sibling paragraph rule, for siblings after the body."""
+    if node.tag != "p" or _unlikely("p", node.attributes):
+        return False
+    return (len(node_text(node)) >= MIN_SIBLING_PARAGRAPH_CHARS
+            and link_density(node) < MAX_SIBLING_PARAGRAPH_LINK_DENSITY)
 
 
 def _chain_hits(nodes: list[LexborNode], chain: list[LexborNode],

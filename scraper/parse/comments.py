@@ -35,7 +35,12 @@ from scraper.parse.vocab import (
 MAX_COMMENTS = 1000
 #: An author is a name or handle, not a sentence.
 MAX_AUTHOR_CHARS = 80
-ITEM_SELECTOR = '[class], [itemprop~="comment" i], [itemtype$="/Comment"]'
+#: Every element ``is_comment_item`` can accept (a superset, filtered in Python): a class
+#: holding ``omment`` or ``omentario`` (each of ``COMMENT_ITEM_CLASSES`` does), a comment
+#: ``itemprop`` or a ``Comment`` ``itemtype``.
+ITEM_SELECTOR = ('[class*="omment" i], [class*="omentario" i], [itemprop~="comment" i], '
+                 '[itemtype$="/Comment"], [class][itemprop*="comment" i], '
+                 '[class][itemtype*="/Comment"]')
 
 
 def is_comment_item(node: LexborNode) -> bool:
@@ -113,15 +118,29 @@ def _is_meta(node: LexborNode) -> bool:
         COMMENT_AUTHOR_TOKENS | COMMENT_DATE_TOKENS | {"meta"}).isdisjoint(tokens - {"name"})
 
 
-def _holds_meta(node: LexborNode) -> bool:
-    """A wrapper around the comment's author/date line, not its text."""
-    return any(_is_meta(d) for d in node.css("*"))
+def meta_holders(items: list[LexborNode]) -> set[int]:
+    """``mem_id`` of every element in the items that is, or holds, an author/date element
+    (a wrapper around the comment's author/date line, not its text): each such element
+    climbs until an element already marked, so the whole set costs one pass."""
+    holders: set[int] = set()
+    seen: set[int] = set()
+    for item in items:
+        for node in item.css("*"):
+            key = node.mem_id
+            if key in seen:
+                continue
+            seen.add(key)
+            current: LexborNode | None = node if _is_meta(node) else None
+            while current is not None and current.mem_id not in holders:
+                holders.add(current.mem_id)
+                current = current.parent
+    return holders
 
 
-def comment_text(nodes: list[LexborNode]) -> str:
+def comment_text(nodes: list[LexborNode], holders: set[int]) -> str:
     """``itemprop=text``, else a content/text/message element, else a body element, else
-    the item's own paragraphs."""
-    bodies = [n for n in nodes if not _holds_meta(n)]
+    the item's own paragraphs (``holders``: ``meta_holders``)."""
+    bodies = [n for n in nodes if n.mem_id not in holders]
     groups = (
         [n for n in nodes if "text" in attr(n, "itemprop").lower().split()],
         [n for n in bodies if not COMMENT_TEXT_TOKENS.isdisjoint(hint_tokens(n))],
@@ -139,10 +158,11 @@ def dom_comments(tree: LexborHTMLParser) -> list[Comment]:
     unique = {n.mem_id: n for n in tree.css(ITEM_SELECTOR)}  # a node may match twice
     items = [n for n in unique.values() if is_comment_item(n) and not _in_form(n)]
     ids = {n.mem_id for n in items}
+    holders = meta_holders(items[:MAX_COMMENTS])
     found: list[Comment] = []
     for item in items[:MAX_COMMENTS]:
         nodes = own_nodes(item, ids)
-        text = comment_text(nodes)
+        text = comment_text(nodes, holders)
         if text:
             found.append(Comment(comment_author(nodes), comment_date(nodes), text))
     return found

@@ -33,7 +33,9 @@ ACTION_POINTS = 3
 MIN_COMMENT_FORM_SCORE = 5
 #: How many ancestors of a form are searched for comment hints and its heading.
 ANCESTOR_LEVELS = 3
-HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "legend")
+#: Headings that title a form. A fieldset ``<legend>`` titles a group of fields inside
+#: the form ("CAPTCHA", "Your details"), never the form.
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CONTROL_TAGS = ("input", "textarea", "select", "button")
 #: Label text leaves out nested controls and the "cancel reply" link in ``<small>``.
 LABEL_SKIP = SKIP_TAGS | {"select", "textarea", "option", "button", "small"}
@@ -112,11 +114,18 @@ def _heading_text(node: LexborNode) -> str | None:
     return text or None
 
 
-def form_heading(form: LexborNode) -> str | None:
-    """A heading inside the form, else the nearest heading before it in its containers."""
-    inside = form.css_first(", ".join(HEADING_TAGS))
-    if inside is not None:
-        return _heading_text(inside)
+def _title_inside(form: LexborNode) -> LexborNode | None:
+    """A heading opening the form, before any of its controls (the form's own title)."""
+    for node in form.traverse():
+        if node.tag in CONTROL_TAGS:
+            return None
+        if node.tag in HEADING_TAGS:
+            return node
+    return None
+
+
+def _heading_before(form: LexborNode) -> LexborNode | None:
+    """The nearest heading before the form in its containers (``ANCESTOR_LEVELS`` up)."""
     node: LexborNode | None = form
     for _ in range(ANCESTOR_LEVELS):
         if node is None:
@@ -124,12 +133,20 @@ def form_heading(form: LexborNode) -> str | None:
         sibling = node.prev
         while sibling is not None:
             if sibling.tag in HEADING_TAGS:
-                return _heading_text(sibling)
+                return sibling
             if sibling.tag == "form":
                 break
             sibling = sibling.prev
         node = node.parent
     return None
+
+
+def form_heading(form: LexborNode) -> str | None:
+    """The form's own title (a heading before its controls), else the nearest heading
+    before the form, else a heading inside it; never a fieldset legend."""
+    found = (_title_inside(form) or _heading_before(form)
+             or form.css_first(", ".join(HEADING_TAGS)))
+    return _heading_text(found) if found is not None else None
 
 
 def _label_text(node: LexborNode) -> tuple[str | None, bool]:

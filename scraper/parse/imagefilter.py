@@ -12,8 +12,21 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.blocks import is_boilerplate_heading, is_teaser_card
-from scraper.parse.text import ancestors, attr, in_other_story, matches_hints, node_text
+from scraper.parse.blocks import (
+    MAX_TEASER_CHARS,
+    TEASER_CARD_TAGS,
+    heading_holders,
+    is_boilerplate_heading,
+    is_teaser_card,
+)
+from scraper.parse.text import (
+    ancestors,
+    attr,
+    in_other_story,
+    matches_hints,
+    node_text,
+    surely_longer,
+)
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
     AD_ALT_TEXTS,
@@ -119,7 +132,8 @@ def _data_hints(node: LexborNode) -> bool:
     return not NON_CONTENT_IMAGE_TOKENS.isdisjoint(_URL_TOKEN.split(data))
 
 
-def _ancestor_is_furniture(node: LexborNode, base: str | None) -> bool:
+def _ancestor_is_furniture(node: LexborNode, base: str | None,
+                           holders: set[int] | None) -> bool:
     if node.tag in FURNITURE_ANCESTOR_TAGS or _data_hints(node) or _titled_box(node):
         return True
     if attr(node, "role").lower() in BOILERPLATE_ROLES:
@@ -128,18 +142,41 @@ def _ancestor_is_furniture(node: LexborNode, base: str | None) -> bool:
         return True
     if matches_hints(node, NON_CONTENT_IMAGE_TOKENS, NON_CONTENT_IMAGE_SUBSTRINGS):
         return True
-    return is_teaser_card(node)
+    if node.tag not in TEASER_CARD_TAGS or (holders is not None and node.mem_id not in holders):
+        return False  # is_teaser_card's own early-outs, before the bound below
+    if surely_longer(node, MAX_TEASER_CHARS):  # too long for a card: skips its text walk
+        return False
+    return is_teaser_card(node, holders)
 
 
-def is_content_visual(node: LexborNode, scope: LexborNode | None, base: str | None) -> bool:
-    """A picture of the article (``scope`` is None for a lead image outside the scope)."""
+class FurnitureMemo:
+    """Per page: which ancestors are furniture (each judged once, however many pictures
+    sit below it), and which elements hold a heading (``is_teaser_card``'s early-out)."""
+
+    def __init__(self, root: LexborNode | None) -> None:
+        self.holders = heading_holders(root) if root is not None else None
+        self.known: dict[int, bool] = {}
+
+    def is_furniture(self, node: LexborNode, base: str | None) -> bool:
+        key = node.mem_id
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = _ancestor_is_furniture(node, base, self.holders)
+        return found
+
+
+def is_content_visual(node: LexborNode, scope: LexborNode | None, base: str | None,
+                      memo: FurnitureMemo | None = None) -> bool:
+    """A picture of the article (``scope`` is None for a lead image outside the scope);
+    ``memo`` shares the ancestors' verdicts between the pictures of one page."""
     if _own_signals(node):
         return False
+    memo = memo if memo is not None else FurnitureMemo(None)
     for ancestor in ancestors(node):
         if scope is not None and ancestor.mem_id == scope.mem_id:
             break
         if ancestor.tag in ("body", "html"):
             break
-        if _ancestor_is_furniture(ancestor, base):
+        if memo.is_furniture(ancestor, base):
             return False
     return scope is None or not in_other_story(node, scope)

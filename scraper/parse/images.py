@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.models import Image
 from scraper.parse.body import link_density
 from scraper.parse.bylines import clean_name, is_agency, looks_like_person
-from scraper.parse.imagefilter import is_content_visual
+from scraper.parse.imagefilter import FurnitureMemo, is_content_visual
 from scraper.parse.jsonld import JsonObject, id_index, names, text_value, types_of
 from scraper.parse.metadata import MetaMap
 from scraper.parse.text import (
@@ -342,21 +342,35 @@ def _visual_figure(node: LexborNode, tree: LexborHTMLParser, base: str | None,
     return Figure(url, caption, credit, position)
 
 
+def _outside_figure(node: LexborNode, tree: LexborHTMLParser, base: str | None,
+                    lead_keys: set[str], order: dict[int, int], credits: tuple[str, ...],
+                    memo: FurnitureMemo) -> Figure | None:
+    """A visual outside the scope: the lead image when its source is one of
+    ``lead_keys`` (checked first: cheap) and it is content."""
+    source = image_source(node)
+    url = absolute(base, source) if source else None
+    if not url or _url_key(url) not in lead_keys or not is_content_visual(
+            node, None, base, memo):
+        return None
+    return _visual_figure(node, tree, base, order.get(node.mem_id, 0), credits)
+
+
 def collect_figures(tree: LexborHTMLParser, scope: LexborNode, base: str | None,
                     lead_keys: set[str], order: dict[int, int],
                     credits: tuple[str, ...]) -> list[Figure]:
     """Visuals of the scope (and the lead image shown outside it), in document order."""
     figures: list[Figure] = []
-    scope_ids = {n.mem_id for n in scope.traverse()}
+    inside_ids = {n.mem_id for n in scope.css(VISUAL_SELECTOR)}
+    memo = FurnitureMemo(tree.root)
     for node in tree.css(VISUAL_SELECTOR):
-        inside = node.mem_id in scope_ids
-        if not inside and not lead_keys:
-            continue
-        if not is_content_visual(node, scope if inside else None, base):
-            continue
-        figure = _visual_figure(node, tree, base, order.get(node.mem_id, 0), credits)
-        if inside or (figure.url and _url_key(figure.url) in lead_keys):
-            figures.append(figure)
+        if node.mem_id not in inside_ids:
+            outside = _outside_figure(node, tree, base, lead_keys, order, credits,
+                                      memo) if lead_keys else None
+            if outside is not None:
+                figures.append(outside)
+        elif is_content_visual(node, scope, base, memo):
+            figures.append(_visual_figure(node, tree, base, order.get(node.mem_id, 0),
+                                          credits))
     for node in scope.css("figure"):
         if node.css_first(VISUAL_SELECTOR) is None and has_media(node):
             caption = caption_node(node, node)

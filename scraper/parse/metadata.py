@@ -6,13 +6,21 @@ Core, microdata), then visible markup.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.parse.jsonld import JsonObject, first_value, id_index, names, types_of
+from scraper.parse.jsonld import (
+    JsonObject,
+    first_value,
+    id_index,
+    names,
+    types_of,
+)
 from scraper.parse.language import minimize_language
 from scraper.parse.text import attr, node_text, normalize_space
 from scraper.parse.urls import absolute
@@ -32,6 +40,9 @@ MODIFIED_META = (
 LANGUAGE_META = ("content-language", "language", "dc.language", "dcterms.language")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
+#: Bounds the descriptions read from one JSON-LD block (pages list a few objects).
+MAX_JSON_DESCRIPTIONS = 20
+DESCRIPTION_META = ("description", "og:description", "twitter:description", "dc.description")
 #: Separators between a headline and the site name in ``<title>`` / og:title.
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:»/]\s+|\s*\|\s*")
 #: Separators that never occur inside a headline, only between it and the site name.
@@ -44,7 +55,7 @@ MIN_HEADLINE_WORDS = 3
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def collect_meta(tree: LexborHTMLParser) -> MetaMap:
+def collect_meta(tree: LexborHTMLParser | LexborNode) -> MetaMap:
     """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
     meta: MetaMap = {}
     for node in tree.css("meta[content]"):
@@ -56,6 +67,35 @@ def collect_meta(tree: LexborHTMLParser) -> MetaMap:
             if key:
                 meta.setdefault(key, []).append(content)
     return meta
+
+
+def page_descriptions(root: LexborNode) -> list[str]:
+    """The page's own descriptions: ``<meta>`` (name, Open Graph, Twitter, Dublin Core),
+    then the ``description`` of every JSON-LD object, each once."""
+    meta = collect_meta(root)
+    found = [v for key in DESCRIPTION_META for v in meta.get(key, [])]
+    for script in root.css('script[type="application/ld+json" i]'):
+        found.extend(_json_descriptions(script.text(deep=True)))
+    return list(dict.fromkeys(found))
+
+
+def _json_descriptions(raw: str) -> list[str]:
+    """``description`` strings anywhere in one JSON-LD block (lenient: ``[]`` on bad JSON)."""
+    try:
+        stack: list[Any] = [json.loads(raw, strict=False)]
+    except (ValueError, RecursionError):
+        return []
+    found: list[str] = []
+    while stack and len(found) < MAX_JSON_DESCRIPTIONS:
+        item = stack.pop()
+        if isinstance(item, dict):
+            value = item.get("description")
+            if isinstance(value, str) and value.strip():
+                found.append(normalize_space(value))
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def meta_first(meta: MetaMap, keys: tuple[str, ...]) -> str | None:

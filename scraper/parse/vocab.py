@@ -85,11 +85,25 @@ NEGATIVE_TOKENS = frozenset({
     "newsletter", "cookie", "banner", "breadcrumb", "pagination", "masthead", "header",
     "respond", "outbrain", "taboola", "teaser", "recommended", "trending",
 })
-#: Tokens marking a standfirst (lead) element.
+#: Tokens marking a standfirst (lead) element (used by body scoring to keep a standfirst
+#: out of the body). ``scraper.parse.lead`` matches the wider ``LEAD_ROOTS``.
 LEAD_TOKENS = frozenset({
     "chapo", "chapeau", "standfirst", "lead", "lede", "intro", "summary", "dek", "deck",
     "excerpt", "subtitle", "subheadline", "sapo", "articlesummary", "kicker-lead",
     "leadtext", "introtext", "abstract", "strapline",
+})
+#: Word roots CMSs use for a standfirst, across languages, matched against each class/id
+#: token, each pair of adjacent tokens joined (``sub-title`` -> ``subtitle``) and the
+#: ``itemprop``/``data-*`` names of an element between the headline and the body:
+#: en standfirst/dek/lede/teaser/strapline, fr chapo/chapeau/sapo, es bajada/entradilla/
+#: sumario/subtitulo/copete, de vorspann/anriss, it sommario/catenaccio. A kicker
+#: (overline) is never a lead; "leading" (a CSS utility class) is not a root.
+LEAD_ROOTS = frozenset({
+    "standfirst", "dek", "deck", "chapo", "chapeau", "chapô", "sapo", "lead", "lede",
+    "leadtext", "intro", "introtext", "introduction", "teaser", "teasertext", "summary",
+    "articlesummary", "excerpt", "subtitle", "subtitulo", "subtítulo", "subhead",
+    "subheadline", "subheading", "bajada", "entradilla", "sumario", "copete", "desc",
+    "description", "abstract", "strapline", "vorspann", "anriss", "catenaccio", "sommario",
 })
 #: Tokens marking image captions.
 CAPTION_TOKENS = frozenset({
@@ -97,6 +111,24 @@ CAPTION_TOKENS = frozenset({
     "bildunterschrift", "bildtext", "leyenda", "piedefoto", "piefoto", "pie-foto", "didascalia",
     "fotocaption", "fotolegende", "fotopie",
 })
+#: Tokens of a photo credit element ("Photo J.-P. M."), furniture inside the body (the
+#: images stage keeps credits with their picture).
+PHOTO_CREDIT_TOKENS = frozenset({
+    "credit", "credits", "photocredit", "imagecredit", "bildnachweis", "bildquelle",
+    "fotocredit", "credito", "photographer", "fotograf",
+})
+#: Words of ``aria-label`` values and ``data-*`` names (``data-component``,
+#: ``data-testid``) marking furniture: sign-up, promotion and share boxes, bylines.
+FURNITURE_LABEL_WORDS = frozenset({
+    "newsletter", "newsletters", "signup", "subscribe", "subscription", "promotion", "promo",
+    "advertisement", "ad", "ads", "share", "sharing", "social", "related", "comments",
+    "byline", "author", "authors", "contributor", "contributors", "recirculation",
+})
+#: Labels of the button of a sign-up box (matched lower-cased, as a prefix).
+SIGNUP_BUTTON_LABELS = ("sign up", "signup", "subscribe", "s'inscrire", "s’inscrire",
+                        "je m'inscris", "je m’inscris", "inscription", "abonnieren",
+                        "anmelden", "jetzt anmelden", "suscribirse", "suscríbete",
+                        "suscribite", "inscríbete", "iscriviti")
 #: Tokens marking byline elements outside JSON-LD.
 BYLINE_TOKENS = frozenset({"byline", "author", "authors", "auteur", "autor", "signature",
                            "firma", "firmas", "verfasser", "autorin", "contributors",

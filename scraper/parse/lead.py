@@ -1,0 +1,330 @@
+"""The standfirst (lead): the short text between the headline and the body's first paragraph.
+
+A lead is found in document order between the headline and the first body paragraph:
+
+1. an element *marked* as a lead: a ``LEAD_ROOTS`` word in its class/id tokens (adjacent
+   tokens joined, so ``entry-sub-title`` is a subtitle), its ``itemprop`` or a ``data-*``
+   name (``data-gu-name=standfirst``);
+2. else, by *structure*, whatever its class names: a short single text block whose words
+   are the page's description (``og:description``, ``<meta name=description>``, JSON-LD),
+   or an ``<h2>``/``<p>`` sentence set right after the headline.
+
+A lead is text: figures, captions, credits and picture boxes inside a candidate are not
+part of it, so a photo box marked ``lead`` (a "lead image") is never the standfirst.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborNode
+
+from scraper.parse.body import common_ancestor
+from scraper.parse.bylines import byline_from_text
+from scraper.parse.blocks import Segment
+from scraper.parse.metadata import page_descriptions
+from scraper.parse.text import (
+    has_media,
+    hint_tokens,
+    in_other_story,
+    node_text,
+    normalize_space,
+    tokens_of,
+)
+from scraper.parse.vocab import (
+    BLOCK_TAGS,
+    BYLINE_TOKENS,
+    CAPTION_TOKENS,
+    LEAD_ROOTS,
+    OTHER_STORY_TOKENS,
+    PHOTO_CREDIT_TOKENS,
+    SKIP_TAGS,
+    TEXT_PUBLISHED_LABELS,
+    TEXT_UPDATED_LABELS,
+)
+
+#: A standfirst is at least a short sentence and at most a long paragraph.
+MIN_LEAD_CHARS = 20
+MAX_LEAD_CHARS = 1200
+#: A lead found by structure alone is short: a dek runs one to three sentences (the
+#: fixtures' unmarked deks: 1-3 sentences, 110-215 characters); a longer block before the
+#: body is an unmarked first paragraph.
+MAX_STRUCTURAL_LEAD_CHARS = 400
+MAX_STRUCTURAL_LEAD_SENTENCES = 3
+#: Share of a block's words found in the page description for the block to be the dek the
+#: description repeats. Calibrated on the fixtures: deks score 0.67-1.0 (a description
+#: shortened or reworded from the dek), first body paragraphs that contain the whole
+#: description score at most 0.56 (the description is their opening sentence).
+MIN_DESCRIPTION_OVERLAP = 0.65
+#: ... and at least this many shared words (a 3-word kicker inside the description is not
+#: a dek).
+MIN_DESCRIPTION_SHARED_WORDS = 6
+#: An ``<h2>``/``<p>`` set right after the headline is a dek when it is a sentence of at
+#: least this many words (a byline, a date or a kicker is shorter).
+MIN_ADJACENT_LEAD_WORDS = 8
+#: Share of a lead's text allowed inside links (a dek may link a name or two).
+MAX_LEAD_LINK_DENSITY = 0.3
+#: A heading spells the title when it holds the title (a kicker may precede it) or is this
+#: share of it (the title may carry a site suffix the heading lacks).
+MIN_HEADLINE_SHARE = 0.6
+#: Elements examined between the headline and the body (bounds the search on pages whose
+#: headline sits far from the body).
+MAX_WINDOW_ELEMENTS = 400
+#: Tags never taken as a standfirst (structure, metadata, the headline).
+LEAD_EXCLUDED_TAGS = frozenset({"html", "body", "main", "article", "meta", "link", "script",
+                                "img", "a", "time", "h1", "form", "input", "nav", "aside",
+                                "header", "footer", "ul", "ol", "li", "table", "tr", "td"})
+#: Subtrees skipped while looking for a lead: media, captions, navigation, forms.
+PRUNED_TAGS = SKIP_TAGS | {"figure", "figcaption", "nav", "aside", "form", "footer", "button",
+                           "select", "time", "address", "amp-img", "amp-carousel"}
+#: Words of a ``data-*`` value: identifiers only (``standfirst``, ``article-dek``).
+_DATA_VALUE = re.compile(r"^[A-Za-z][\w:-]{0,40}$")
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+_DATE_LABELS = TEXT_PUBLISHED_LABELS + TEXT_UPDATED_LABELS
+_NOT_LEAD_TEXT = BYLINE_TOKENS | CAPTION_TOKENS | PHOTO_CREDIT_TOKENS
+_WORD = re.compile(r"\w+")
+#: A standfirst holds one or two paragraphs and no subheading; an element marked like a
+#: lead that holds more is a body wrapper (Drupal's ``field--type-text-with-summary``).
+MAX_LEAD_PARAGRAPHS = 2
+
+
+def word_set(text: str) -> set[str]:
+    """Lower-cased words of ``text`` (letters and digits)."""
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _split_words(value: str) -> list[str]:
+    return [t for t in re.split(r"[^a-z0-9ô]+", value.lower()) if t]
+
+
+def lead_hint_words(node: LexborNode) -> set[str]:
+    """Class/id tokens, adjacent token pairs joined, ``itemprop`` and ``data-*`` words."""
+    attrs = node.attributes
+    words: set[str] = set(hint_tokens(node))
+    for raw in (attrs.get("class") or "").split() + (attrs.get("id") or "").split():
+        parts = _split_words(raw)
+        words.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+    words.update((attrs.get("itemprop") or "").lower().split())
+    for key, value in attrs.items():
+        if key.startswith("data-") and value and _DATA_VALUE.match(value):
+            words.update(_split_words(value))
+    return words
+
+
+def is_lead_marked(node: LexborNode) -> bool:
+    return not LEAD_ROOTS.isdisjoint(lead_hint_words(node))
+
+
+def _not_text_box(node: LexborNode) -> bool:
+    """Caption, credit or byline elements (never part of a lead's text)."""
+    return not _NOT_LEAD_TEXT.isdisjoint(hint_tokens(node))
+
+
+def lead_text(node: LexborNode) -> str:
+    """The text of ``node`` without its pictures, captions, credits and picture boxes."""
+    parts: list[str] = []
+    stack: list[LexborNode] = [node]
+    while stack:
+        current = stack.pop()
+        tag = current.tag or ""
+        if tag == "-text":
+            parts.append(current.text_content or "")
+            continue
+        if current is not node and (tag in PRUNED_TAGS or _not_text_box(current)
+                                    or (tag not in ("a", "span") and has_media(current))):
+            continue
+        if tag == "br" or tag in BLOCK_TAGS:
+            parts.append(" ")
+        stack.extend(reversed(list(current.iter(include_text=True))))
+    return normalize_space("".join(parts))
+
+
+def _spelling_title(root: LexborNode, selector: str, title: str) -> LexborNode | None:
+    """The first ``selector`` heading of ``root`` (outside other stories) that holds the
+    title (a kicker may precede it) or most of it (the title may carry a site suffix)."""
+    wanted = title.casefold()
+    for heading in root.css(selector):
+        text = node_text(heading).casefold()
+        if text and (wanted in text or (
+                text in wanted and len(text) >= MIN_HEADLINE_SHARE * len(wanted))):
+            if selector == "h1" or not in_other_story(heading, root):
+                return heading  # an <h2> naming the title may head the comments
+    return None
+
+
+def find_headline(scope: LexborNode, title: str | None) -> LexborNode | None:
+    """The ``<h1>`` spelling the title (in the scope, else the page), else such an ``<h2>``,
+    else the scope's first ``<h1>``."""
+    if title:
+        root = _document_root(scope)
+        page = root.css_first("body") or root
+        for where, selector in ((scope, "h1"), (page, "h1"), (scope, "h2"), (page, "h2")):
+            found = _spelling_title(where, selector, title)
+            if found is not None:
+                return found
+    return scope.css_first("h1")
+
+
+def _document_root(node: LexborNode) -> LexborNode:
+    while node.parent is not None and node.parent.tag not in (None, "-document"):
+        node = node.parent
+    return node
+
+
+def _holds(outer: LexborNode, inner: LexborNode) -> bool:
+    current: LexborNode | None = inner
+    while current is not None:
+        if current.mem_id == outer.mem_id:
+            return True
+        current = current.parent
+    return False
+
+
+def lead_area(scope: LexborNode, body: list[LexborNode],
+              title: str | None) -> tuple[LexborNode, LexborNode | None]:
+    """The element holding headline and body, and the headline: the scope, widened to
+    the headline when the scope found for the body leaves it out (a body ``<article>``)."""
+    headline = find_headline(scope, title)
+    if headline is None or _holds(scope, headline):
+        return scope, headline
+    if not body or _holds(headline, body[0]):
+        return scope, None
+    return common_ancestor([headline, body[0]]), headline
+
+
+def _window(area: LexborNode, headline: LexborNode | None,
+            limit: LexborNode | None) -> Iterator[tuple[LexborNode, bool]]:
+    """(element, is the limit) in document order after the headline, up to ``limit`` (the
+    first body paragraph, yielded last); media, captions and navigation pruned."""
+    started = headline is None
+    stack = list(reversed(list(area.iter())))
+    seen = 0
+    while stack and seen < MAX_WINDOW_ELEMENTS:
+        node = stack.pop()
+        if (node.tag or "-").startswith("-"):
+            continue
+        if headline is not None and node.mem_id == headline.mem_id:
+            started = True
+            continue
+        if limit is not None and node.mem_id == limit.mem_id:
+            yield node, True
+            return
+        if started and ((node.tag or "") in PRUNED_TAGS or _not_text_box(node)):
+            continue
+        if started:
+            seen += 1
+            yield node, False
+        stack.extend(reversed(list(node.iter())))
+
+
+def _marked_lead(node: LexborNode, area: LexborNode) -> str | None:
+    """The text of a lead-marked element, if it is a standfirst."""
+    if (node.tag or "") in LEAD_EXCLUDED_TAGS or not is_lead_marked(node):
+        return None
+    parent = node.parent
+    if parent is not None and in_other_story(parent, area):
+        return None
+    own = tokens_of(node.attributes.get("class") or "", node.attributes.get("id") or "")
+    if not (OTHER_STORY_TOKENS - LEAD_ROOTS).isdisjoint(own):
+        return None  # "teaser" names a lead; "related-teaser" another story
+    text = lead_text(node)
+    return text if MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS else None
+
+
+def _text_blocks(node: LexborNode) -> int:
+    """How many block elements of ``node`` (itself included) hold text directly."""
+    holders = 0
+    for element in list(node.traverse())[:MAX_WINDOW_ELEMENTS]:  # ``node`` comes first
+        if element.tag in BLOCK_TAGS and any(
+                c.tag == "-text" and (c.text_content or "").strip()
+                for c in element.iter(include_text=True)):
+            holders += 1
+    return holders
+
+
+def _short_block(node: LexborNode, text: str) -> bool:
+    if not MIN_LEAD_CHARS <= len(text) <= MAX_STRUCTURAL_LEAD_CHARS:
+        return False
+    if len(_SENTENCE_END.findall(text)) > MAX_STRUCTURAL_LEAD_SENTENCES:
+        return False
+    linked = sum(len(node_text(a)) for a in node.css("a"))
+    if linked > MAX_LEAD_LINK_DENSITY * len(text) or byline_from_text(text):
+        return False
+    lowered = text.lower()
+    return not lowered.startswith(_DATE_LABELS) and node.css_first("time") is None
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    sibling = node.next
+    while sibling is not None and (sibling.tag or "").startswith("-"):
+        sibling = sibling.next
+    return sibling
+
+
+class _Description:
+    """The page's description words, read once and only when a block needs them."""
+
+    def __init__(self, area: LexborNode) -> None:
+        self._area = area
+        self._words: list[set[str]] | None = None
+
+    def matches(self, text: str) -> bool:
+        if self._words is None:
+            self._words = [word_set(d) for d in page_descriptions(_document_root(self._area))]
+        block = word_set(text)
+        for words in self._words:
+            shared = len(block & words)
+            if shared >= MIN_DESCRIPTION_SHARED_WORDS and (
+                    shared >= MIN_DESCRIPTION_OVERLAP * len(block)):
+                return True
+        return False
+
+
+def _structural_lead(node: LexborNode, headline: LexborNode | None,
+                     description: _Description) -> str | None:
+    """A short single text block repeating the description, or a dek sentence in an
+    ``<h2>``/``<p>`` right after the headline."""
+    tag = node.tag or ""
+    if tag in LEAD_EXCLUDED_TAGS or tag not in BLOCK_TAGS:
+        return None
+    text = lead_text(node)
+    if not _short_block(node, text) or _text_blocks(node) > 1:
+        return None
+    if description.matches(text):
+        return text
+    after_headline = headline is not None and _next_element(headline) is node
+    if after_headline and tag in ("h2", "p") and len(text.split()) >= MIN_ADJACENT_LEAD_WORDS:
+        return text
+    return None
+
+
+def _acceptable(node: LexborNode, body: list[LexborNode], segments: list[Segment]) -> bool:
+    """Not the headline's box, nor a wrapper around a body container or several of its
+    paragraphs (a lead holds at most ``MAX_LEAD_PARAGRAPHS`` and no subheading)."""
+    if node.css_first("h1") is not None:
+        return False
+    inside = {n.mem_id for n in node.traverse()}
+    if any(b.mem_id in inside for b in body):
+        return False
+    held = [s for s in segments if s.node.mem_id in inside]
+    return len(held) <= MAX_LEAD_PARAGRAPHS and all(s.kind == "p" for s in held)
+
+
+def find_lead(scope: LexborNode, body: list[LexborNode], segments: list[Segment],
+              first_paragraph: LexborNode | None, title: str | None) -> LexborNode | None:
+    """The lead element: the first marked one between the headline and the first body
+    paragraph (``first_paragraph`` itself included), else the first found by structure
+    (strictly before the first paragraph)."""
+    area, headline = lead_area(scope, body, title)
+    description = _Description(area)
+    structural: LexborNode | None = None
+    for node, is_limit in _window(area, headline, first_paragraph):
+        text = _marked_lead(node, area)
+        if text is not None and text != title and _acceptable(node, body, segments):
+            return node
+        if structural is None and not is_limit:
+            found = _structural_lead(node, headline, description)
+            if found and found != title and _acceptable(node, body, segments):
+                structural = node
+    return structural
