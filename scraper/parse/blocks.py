@@ -64,6 +64,8 @@ MAX_FURNITURE_LABEL_WORDS = 4
 #: text stays this short (heading, pitch, privacy note: the fixtures' run ~400 characters;
 #: a story paragraph or two more would pass 700).
 MAX_SIGNUP_BOX_CHARS = 700
+#: ... found at most this many levels above the field (bounds the climb in deep markup).
+MAX_SIGNUP_BOX_LEVELS = 8
 #: ``data-*`` values read as hints: identifiers (``newsletter-signup``), not free text.
 _DATA_VALUE = re.compile(r"^[A-Za-z][\w:-]{0,40}$")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -181,8 +183,8 @@ def signup_boxes(container: LexborNode) -> set[int]:
     boxes: set[int] = set()
     for trigger in _signup_triggers(container):
         box = None
-        for ancestor in ancestors(trigger):
-            if ancestor.mem_id == container.mem_id:
+        for level, ancestor in enumerate(ancestors(trigger)):
+            if ancestor.mem_id == container.mem_id or level >= MAX_SIGNUP_BOX_LEVELS:
                 break
             if len(node_text(ancestor)) > MAX_SIGNUP_BOX_CHARS:
                 break

@@ -25,7 +25,7 @@ from scraper.parse.bylines import byline_from_text
 from scraper.parse.blocks import Segment
 from scraper.parse.metadata import page_descriptions
 from scraper.parse.text import (
-    has_media,
+    MEDIA_SELECTOR,
     hint_tokens,
     in_other_story,
     node_text,
@@ -121,8 +121,23 @@ def _not_text_box(node: LexborNode) -> bool:
     return not _NOT_LEAD_TEXT.isdisjoint(hint_tokens(node))
 
 
+def _media_holders(node: LexborNode) -> set[int]:
+    """``mem_id`` of every element of ``node`` (itself excluded) holding a picture or other
+    media, climbing once from each medium (linear, even in deeply nested markup)."""
+    holders: set[int] = set()
+    for medium in node.css(MEDIA_SELECTOR):
+        current = medium
+        while current is not None and current.mem_id != node.mem_id:
+            if current.mem_id in holders:
+                break
+            holders.add(current.mem_id)
+            current = current.parent
+    return holders
+
+
 def lead_text(node: LexborNode) -> str:
     """The text of ``node`` without its pictures, captions, credits and picture boxes."""
+    media = _media_holders(node)
     parts: list[str] = []
     stack: list[LexborNode] = [node]
     while stack:
@@ -132,7 +147,7 @@ def lead_text(node: LexborNode) -> str:
             parts.append(current.text_content or "")
             continue
         if current is not node and (tag in PRUNED_TAGS or _not_text_box(current)
-                                    or (tag not in ("a", "span") and has_media(current))):
+                                    or (tag not in ("a", "span") and current.mem_id in media)):
             continue
         if tag == "br" or tag in BLOCK_TAGS:
             parts.append(" ")
@@ -232,14 +247,25 @@ def _marked_lead(node: LexborNode, area: LexborNode) -> str | None:
     return text if MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS else None
 
 
+def _holds_text(node: LexborNode) -> bool:
+    """Text directly in the element or in its inline children (a text block, not a
+    wrapper of blocks)."""
+    for child in node.iter(include_text=True):
+        tag = child.tag or ""
+        if tag == "-text" and (child.text_content or "").strip():
+            return True
+        if not tag.startswith("-") and tag not in BLOCK_TAGS and tag not in PRUNED_TAGS:
+            return True
+    return False
+
+
 def _text_blocks(node: LexborNode) -> int:
     """How many block elements of ``node`` (itself included) hold text directly."""
     holders = 0
-    for element in list(node.traverse())[:MAX_WINDOW_ELEMENTS]:  # ``node`` comes first
-        if element.tag in BLOCK_TAGS and any(
-                c.tag == "-text" and (c.text_content or "").strip()
-                for c in element.iter(include_text=True)):
-            holders += 1
+    for index, element in enumerate(node.traverse()):  # ``node`` comes first
+        if index >= MAX_WINDOW_ELEMENTS:
+            return MAX_WINDOW_ELEMENTS
+        holders += element.tag in BLOCK_TAGS and _holds_text(element)
     return holders
 
 
@@ -286,7 +312,7 @@ def _structural_lead(node: LexborNode, headline: LexborNode | None,
     """A short single text block repeating the description, or a dek sentence in an
     ``<h2>``/``<p>`` right after the headline."""
     tag = node.tag or ""
-    if tag in LEAD_EXCLUDED_TAGS or tag not in BLOCK_TAGS:
+    if tag in LEAD_EXCLUDED_TAGS or tag not in BLOCK_TAGS or not _holds_text(node):
         return None
     text = lead_text(node)
     if not _short_block(node, text) or _text_blocks(node) > 1:
