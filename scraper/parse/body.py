@@ -222,9 +222,8 @@ def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNo
         other = scores.get(sibling.mem_id)
         content = other.content * other.link_factor if other is not None else 0.0
         same_class = bool(top_class) and attr(sibling, "class") == top_class and content > 0
-        if sibling.mem_id == top.node.mem_id or same_class or content >= threshold:
-            chosen.append(sibling)
-        elif chosen and is_trailing_paragraph(sibling):
+        own = sibling.mem_id == top.node.mem_id or same_class or content >= threshold
+        if own or (chosen and is_trailing_paragraph(sibling)):
             chosen.append(sibling)
     return chosen
 

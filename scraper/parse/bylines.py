@@ -38,6 +38,8 @@ MAX_BYLINE_CHARS = 150
 MAX_NAME_WORDS = 6
 #: A name picked out of a mixed byline box has a first and a last name ("Share" has not).
 MIN_LEAF_NAME_WORDS = 2
+#: A role line ("Senior political correspondent") is a few words.
+MAX_ROLE_WORDS = 5
 #: Separators between the parts of a dateline ("Mis en ligne le ... | Par X").
 _PARTS = re.compile(r"\s+[|•·]\s+")
 
@@ -77,6 +79,13 @@ def _persons(candidates: list[str]) -> list[str]:
     names_ = [n for n in names_ if looks_like_name(n)]
     people = [n for n in names_ if not is_agency(n)]
     return people or names_
+
+
+def is_role_line(text: str) -> bool:
+    """A short line naming a journalist's role ("Transport correspondent"), no sentence."""
+    words = text.split()
+    return (0 < len(words) <= MAX_ROLE_WORDS and not text.endswith((".", "!", "?"))
+            and _has_role(text))
 
 
 def _has_role(part: str) -> bool:

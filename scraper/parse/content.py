@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.blocks import Segment, walk_segments
-from scraper.parse.bylines import byline_from_text
+from scraper.parse.bylines import byline_from_text, is_role_line, looks_like_person
 from scraper.parse.lead import find_lead, lead_text
 from scraper.parse.vocab import BOILERPLATE_HEADINGS, RELATED_PREFIXES
 
@@ -22,6 +22,8 @@ MAX_DATELINE_CHARS = 120
 MIN_DATELINE_TIME_RATIO = 0.3
 #: Bylines written as text ("Par X et Y") sit among the first segments of the body.
 BYLINE_WINDOW = 3
+#: A byline block's name line is a first and a last name at least ("Share" is not).
+MIN_BYLINE_NAME_WORDS = 2
 _BULLETS = " »›►▶→>•*-–—|"
 _BOX_TITLES = frozenset(BOILERPLATE_HEADINGS)
 
@@ -76,14 +78,27 @@ def keep_segment(segment: Segment, lead: str | None, title: str | None) -> bool:
     return segment.link_ratio <= MAX_PARAGRAPH_LINK_DENSITY
 
 
+def _name_then_role(kept: list[Segment], segment: Segment) -> bool:
+    """``segment`` is a role line right after a line holding only a person's name: the two
+    lines of a byline block ("Harriet Cole" / "Transport correspondent")."""
+    if segment.kind != "p" or not kept or not is_role_line(segment.text):
+        return False
+    name = kept[-1].text
+    return (kept[-1].kind == "p" and len(name.split()) >= MIN_BYLINE_NAME_WORDS
+            and looks_like_person(name))
+
+
 def split_bylines(segments: list[Segment]) -> tuple[list[Segment], tuple[str, ...]]:
-    """Remove "Par X et Y" lines among the first segments; return them as names."""
+    """Remove "Par X et Y" lines and name + role blocks among the first segments; return
+    them as names."""
     names: list[str] = []
     kept: list[Segment] = []
     for index, segment in enumerate(segments):
         found = byline_from_text(segment.text) if index < BYLINE_WINDOW else []
         if found and segment.kind == "p":
             names.extend(found)
+        elif index <= BYLINE_WINDOW and _name_then_role(kept, segment):
+            names.append(kept.pop().text)
         else:
             kept.append(segment)
     return kept, tuple(names)

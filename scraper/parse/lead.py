@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from selectolax.lexbor import LexborNode
 
+from scraper.parse.blocks import Segment
 from scraper.parse.body import common_ancestor
 from scraper.parse.bylines import byline_from_text
-from scraper.parse.blocks import Segment
 from scraper.parse.metadata import page_descriptions
 from scraper.parse.text import (
     MEDIA_SELECTOR,
@@ -104,7 +105,7 @@ def lead_hint_words(node: LexborNode) -> set[str]:
     words: set[str] = set(hint_tokens(node))
     for raw in (attrs.get("class") or "").split() + (attrs.get("id") or "").split():
         parts = _split_words(raw)
-        words.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+        words.update(a + b for a, b in pairwise(parts))
     words.update((attrs.get("itemprop") or "").lower().split())
     for key, value in attrs.items():
         if key.startswith("data-") and value and _DATA_VALUE.match(value):
@@ -126,7 +127,7 @@ def _media_holders(node: LexborNode) -> set[int]:
     media, climbing once from each medium (linear, even in deeply nested markup)."""
     holders: set[int] = set()
     for medium in node.css(MEDIA_SELECTOR):
-        current = medium
+        current: LexborNode | None = medium
         while current is not None and current.mem_id != node.mem_id:
             if current.mem_id in holders:
                 break
@@ -161,10 +162,11 @@ def _spelling_title(root: LexborNode, selector: str, title: str) -> LexborNode |
     wanted = title.casefold()
     for heading in root.css(selector):
         text = node_text(heading).casefold()
-        if text and (wanted in text or (
-                text in wanted and len(text) >= MIN_HEADLINE_SHARE * len(wanted))):
-            if selector == "h1" or not in_other_story(heading, root):
-                return heading  # an <h2> naming the title may head the comments
+        spelled = wanted in text or (
+            text in wanted and len(text) >= MIN_HEADLINE_SHARE * len(wanted))
+        # an <h2> naming the title may head the comments ("4 thoughts on ...")
+        if text and spelled and (selector == "h1" or not in_other_story(heading, root)):
+            return heading
     return None
 
 
@@ -319,7 +321,8 @@ def _structural_lead(node: LexborNode, headline: LexborNode | None,
         return None
     if description.matches(text):
         return text
-    after_headline = headline is not None and _next_element(headline) is node
+    following = _next_element(headline) if headline is not None else None
+    after_headline = following is not None and following.mem_id == node.mem_id
     if after_headline and tag in ("h2", "p") and len(text.split()) >= MIN_ADJACENT_LEAD_WORDS:
         return text
     return None
