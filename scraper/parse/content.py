@@ -106,6 +106,9 @@ def split_bylines(segments: list[Segment]) -> tuple[list[Segment], tuple[str, ..
 
 def extract_content(scope: LexborNode, body: list[LexborNode], order: dict[int, int],
                     title: str | None) -> BodyContent:
+    """Lead, paragraphs and subheadings. ``order`` (document order of the scope) is no
+    longer needed: the lead search walks its own window (``scraper.parse.lead``)."""
+    del order
     segments = walk_segments(body, set())
     lead_node = find_lead(scope, body, segments, first_body_paragraph(segments, title), title)
     lead = lead_text(lead_node) if lead_node is not None else None
