@@ -148,7 +148,7 @@ def _title(page: _Page, url: str | None) -> str | None:
 
 
 def _content(page: _Page, title: str | None) -> BodyContent:
-    content = extract_content(page.scope, page.body, document_order(page.scope), title)
+    content = extract_content(page.scope, page.body, title)
     lead = profile_text(page.tree, page.profile.lead) if page.profile else None
     if not lead:
         return content

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.body import link_density
+from scraper.parse.teasers import HEADING_SELECTOR, heading_holders, is_teaser_card
 from scraper.parse.text import (
     ancestors,
     attr,
@@ -42,14 +43,6 @@ from scraper.parse.vocab import (
 
 #: A heading longer than this is content even when it starts like "Related ...".
 MAX_BOILERPLATE_HEADING_CHARS = 60
-#: A box whose heading is a link to another page and whose text is at most this long is a
-#: teaser card (home pages, "more stories" rails): a headline plus a one- or two-line
-#: summary runs to ~300 characters; a story section under a linked heading is longer.
-MAX_TEASER_CHARS = 300
-#: Share of a heading's text inside links for it to be a linked headline.
-MIN_TEASER_HEADING_LINK_SHARE = 0.9
-TEASER_CARD_TAGS = frozenset({"div", "article", "li", "section"})
-HEADING_SELECTOR = ", ".join(sorted(SUBHEADING_TAGS))
 #: Boxes following a "Related" heading are dropped while this link-dense; a heading whose
 #: next block is this link-dense (a list of story links) is a related box's, in any
 #: language ("Más información", "Dans la même rubrique").
@@ -90,6 +83,18 @@ class Segment:
 
 
 @dataclass
+class WalkMemo:
+    """Answers that depend on the element alone, kept between walks of the same body
+    (``extract_content`` walks it again without the lead): whether an element is dropped
+    (furniture, teaser card) or heads a related box, and each container's sign-up boxes
+    and heading holders."""
+
+    dropped: dict[int, bool] = field(default_factory=dict)
+    related: dict[int, bool] = field(default_factory=dict)
+    containers: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
+
+
+@dataclass
 class _Walk:
     segments: list[Segment] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
@@ -101,6 +106,7 @@ class _Walk:
     pending_br: bool = False
     skip: set[int] = field(default_factory=set)
     holders: set[int] = field(default_factory=set)
+    memo: WalkMemo = field(default_factory=WalkMemo)
 
     def flush(self) -> None:
         text = normalize_space("".join(self.parts))
@@ -194,50 +200,6 @@ def signup_boxes(container: LexborNode) -> set[int]:
     return boxes
 
 
-def _links_elsewhere(node: LexborNode) -> bool:
-    href = attr(node, "href").strip()
-    return node.tag == "a" and bool(href) and not href.startswith("#")
-
-
-def is_teaser_card(node: LexborNode, holders: set[int] | None = None) -> bool:
-    """A short box headed by a link to another story (in-page ``#`` anchors excepted).
-
-    ``holders``: ``mem_id`` of every element known to hold a subheading (a cheap
-    early-out; ``heading_holders``)."""
-    if node.tag not in TEASER_CARD_TAGS:
-        return False
-    if holders is not None and node.mem_id not in holders:
-        return False
-    heading = node.css_first(HEADING_SELECTOR)
-    if heading is None or len(node_text(node)) > MAX_TEASER_CHARS:
-        return False
-    return _linked_heading(heading, node)
-
-
-def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
-    """The heading is a link, or sits in one (a whole-card link) inside ``card``."""
-    for ancestor in ancestors(heading):
-        if ancestor.mem_id == card.mem_id:
-            break
-        if _links_elsewhere(ancestor):
-            return True
-    text = len(node_text(heading))
-    linked = sum(len(node_text(a)) for a in heading.css("a") if _links_elsewhere(a))
-    return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
-
-
-def heading_holders(container: LexborNode) -> set[int]:
-    """``mem_id`` of the container and every element below it holding a subheading (each
-    heading climbs until an element already marked: linear in the container's size)."""
-    holders = {container.mem_id}
-    for heading in container.css(HEADING_SELECTOR):
-        current = heading.parent
-        while current is not None and current.mem_id not in holders:
-            holders.add(current.mem_id)
-            current = current.parent
-    return holders
-
-
 def is_boilerplate_heading(node: LexborNode) -> bool:
     text = node_text(node).lower().rstrip(" :")
     return len(text) <= MAX_BOILERPLATE_HEADING_CHARS and text.startswith(BOILERPLATE_HEADINGS)
@@ -298,6 +260,26 @@ def section_headings(node: LexborNode) -> list[LexborNode]:
     return [h for h in found if not any(a.mem_id in ids for a in ancestors(h))]
 
 
+def _dropped(node: LexborNode, tag: str, walk: _Walk) -> bool:
+    """Furniture or a teaser card (memoised in ``walk.memo``)."""
+    key = node.mem_id
+    found = walk.memo.dropped.get(key)
+    if found is None:
+        found = _furniture(node, tag) or is_teaser_card(node, walk.holders)
+        walk.memo.dropped[key] = found
+    return found
+
+
+def _heads_related_box(node: LexborNode, walk: _Walk) -> bool:
+    """A boilerplate heading or one heading a link list (memoised in ``walk.memo``)."""
+    key = node.mem_id
+    found = walk.memo.related.get(key)
+    if found is None:
+        found = is_boilerplate_heading(node) or heads_link_list(node)
+        walk.memo.related[key] = found
+    return found
+
+
 def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) -> None:
     tag = node.tag or ""
     if tag == "-text":
@@ -311,7 +293,7 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
         walk.flush()
         stack.extend((heading, True) for heading in reversed(headings))
         return
-    if skipped or _furniture(node, tag) or is_teaser_card(node, walk.holders):
+    if skipped or _dropped(node, tag, walk):
         if tag in BLOCK_TAGS:
             walk.flush()  # a skipped block still ends the line before it
         return
@@ -322,7 +304,7 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
             walk.parts.append(" ")
             walk.pending_br = True
         return
-    if tag in SUBHEADING_TAGS and (is_boilerplate_heading(node) or heads_link_list(node)):
+    if tag in SUBHEADING_TAGS and _heads_related_box(node, walk):
         _skip_related_box(node, walk)
         return
     if tag in BLOCK_TAGS:
@@ -346,13 +328,24 @@ def _exit(node: LexborNode, walk: _Walk) -> None:
         walk.times_open -= 1
 
 
-def walk_segments(containers: list[LexborNode], skip: set[int]) -> list[Segment]:
-    """Text segments of the containers, in document order (iterative walk)."""
-    walk = _Walk(skip=set(skip))
+def _prepare(container: LexborNode, walk: _Walk) -> None:
+    """Skip the container's sign-up boxes; know its heading holders (memoised)."""
+    known = walk.memo.containers.get(container.mem_id)
+    if known is None:
+        known = (signup_boxes(container), heading_holders(container))
+        walk.memo.containers[container.mem_id] = known
+    walk.skip.update(known[0])
+    walk.blocks = [container]
+    walk.holders = known[1]
+
+
+def walk_segments(containers: list[LexborNode], skip: set[int],
+                  memo: WalkMemo | None = None) -> list[Segment]:
+    """Text segments of the containers, in document order (iterative walk); ``memo``
+    shares the per-element answers between walks of the same containers."""
+    walk = _Walk(skip=set(skip), memo=memo if memo is not None else WalkMemo())
     for container in containers:
-        walk.skip.update(signup_boxes(container))
-        walk.blocks = [container]
-        walk.holders = heading_holders(container)
+        _prepare(container, walk)
         stack: list[tuple[LexborNode, bool]] = [
             (child, True) for child in reversed(list(container.iter(include_text=True)))
         ]

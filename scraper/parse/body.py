@@ -111,25 +111,59 @@ def link_density(node: LexborNode, index: TextIndex | None = None) -> float:
     return min(linked / text, 1.0)
 
 
+#: Elements ``scorable_paragraphs`` may return (lexbor finds them, in document order).
+SCORABLE_SELECTOR = "p, pre, td, div, section"
+
+
+def _scorable(node: LexborNode, tag: str) -> bool:
+    """A paragraph: ``<p>``, ``<pre>``, or a ``<td>``/``<div>``/``<section>`` with no block
+    child (a text block); the walk does not descend into it."""
+    if tag in ("p", "pre"):
+        return True
+    return tag in ("td", "div", "section") and not any(
+        (c.tag or "") in BLOCK_TAGS for c in node.iter())
+
+
+def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool]) -> bool:
+    """The walk from ``root`` reaches ``node``: no ancestor below ``root`` is unlikely or
+    a paragraph (``open_``: elements the walk descends through, memoised)."""
+    path: list[LexborNode] = []
+    current = node.parent
+    while current is not None and current.mem_id != root.mem_id:
+        known = open_.get(current.mem_id)
+        if known is not None:
+            break
+        path.append(current)
+        current = current.parent
+    state = True if current is None or current.mem_id == root.mem_id else open_[current.mem_id]
+    for ancestor in reversed(path):  # elements no selector matched: only unlikely closes
+        state = state and not _unlikely(ancestor.tag or "", ancestor.attributes)
+        open_[ancestor.mem_id] = state
+    return state
+
+
 def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
-    """Paragraph-like elements outside furniture, found in one iterative pass."""
+    """Paragraph-like elements outside furniture: those a pre-order walk from ``root``
+    meets without entering unlikely elements or paragraphs (candidates found in C)."""
+    tag = root.tag or ""
+    if _unlikely(tag, root.attributes):
+        return []
+    if _scorable(root, tag):
+        return [root]
     found: list[LexborNode] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    open_: dict[int, bool] = {}
+    for node in root.css(SCORABLE_SELECTOR):
+        if node.mem_id == root.mem_id:
+            continue
+        reached = _open_path(node, root, open_)
         tag = node.tag or ""
-        if _unlikely(tag, node.attributes):
-            continue
-        if tag in ("p", "pre"):
-            found.append(node)
-            continue
-        children = list(node.iter())
-        if tag in ("td", "div", "section") and not any(
-                (c.tag or "") in BLOCK_TAGS for c in children):
-            found.append(node)
-            continue
-        children.reverse()
-        stack.extend(children)
+        if reached and not _unlikely(tag, node.attributes):
+            if _scorable(node, tag):
+                found.append(node)
+                reached = False
+        else:
+            reached = False
+        open_[node.mem_id] = reached
     return found
 
 

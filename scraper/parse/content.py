@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.blocks import Segment, walk_segments
+from scraper.parse.blocks import Segment, WalkMemo, walk_segments
 from scraper.parse.bylines import byline_from_text, is_role_line, looks_like_person
 from scraper.parse.lead import find_lead, lead_text
 from scraper.parse.vocab import BOILERPLATE_HEADINGS, RELATED_PREFIXES
@@ -104,16 +104,16 @@ def split_bylines(segments: list[Segment]) -> tuple[list[Segment], tuple[str, ..
     return kept, tuple(names)
 
 
-def extract_content(scope: LexborNode, body: list[LexborNode], order: dict[int, int],
+def extract_content(scope: LexborNode, body: list[LexborNode],
                     title: str | None) -> BodyContent:
-    """Lead, paragraphs and subheadings. ``order`` (document order of the scope) is no
-    longer needed: the lead search walks its own window (``scraper.parse.lead``)."""
-    del order
-    segments = walk_segments(body, set())
+    """Lead, paragraphs and subheadings (the lead search walks its own window of the
+    scope: ``scraper.parse.lead``)."""
+    memo = WalkMemo()
+    segments = walk_segments(body, set(), memo)
     lead_node = find_lead(scope, body, segments, first_body_paragraph(segments, title), title)
     lead = lead_text(lead_node) if lead_node is not None else None
     if lead_node is not None:
-        segments = walk_segments(body, _subtree_ids(lead_node))
+        segments = walk_segments(body, _subtree_ids(lead_node), memo)
     segments, text_bylines = split_bylines(segments)
     kept = [s for s in segments if keep_segment(s, lead, title)]
     paragraphs = tuple(s.text for s in kept if s.kind == "p")

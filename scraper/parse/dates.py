@@ -8,6 +8,7 @@ Textual dates never come from relative phrases and never get an invented offset.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -89,27 +90,37 @@ def _first_date(values: list[str | None]) -> str | None:
     return None
 
 
+def _first_source(sources: tuple[Callable[[], list[str | None]], ...]) -> str | None:
+    """``_first_date`` of the sources' values in order, each source read only when the
+    ones before it gave no date (the ``<time>`` lookups are skipped after JSON-LD)."""
+    for source in sources:
+        found = _first_date(source())
+        if found:
+            return found
+    return None
+
+
 def extract_dates(tree: LexborHTMLParser, meta: MetaMap, ordered: list[JsonObject],
                   scope: LexborNode, language: str | None = None) -> tuple[
                       str | None, str | None]:
     """(published, modified). ``ordered`` lists the JSON-LD article object first; visible
     text is read only when no machine-readable date exists (numeric dates are month-first
     for ``MONTH_FIRST_LANGUAGES``, day-first otherwise)."""
-    published = _first_date(
-        _ld_dates(ordered, "datePublished")
-        + [v for key in PUBLISHED_META for v in meta.get(key, [])]
-        + _itemprop_dates(tree, "datePublished")
-        + _time_dates(scope, PUBLISHED_TOKENS)
-        + _labelled_times(scope, PUBLISHED_WORDS)
-        + _first_time(scope)
-    )
-    modified = _first_date(
-        _ld_dates(ordered, "dateModified")
-        + [v for key in MODIFIED_META for v in meta.get(key, [])]
-        + _itemprop_dates(tree, "dateModified")
-        + _time_dates(scope, MODIFIED_TOKENS)
-        + _labelled_times(scope, UPDATED_WORDS)
-    )
+    published = _first_source((
+        lambda: _ld_dates(ordered, "datePublished"),
+        lambda: [v for key in PUBLISHED_META for v in meta.get(key, [])],
+        lambda: _itemprop_dates(tree, "datePublished"),
+        lambda: _time_dates(scope, PUBLISHED_TOKENS),
+        lambda: _labelled_times(scope, PUBLISHED_WORDS),
+        lambda: _first_time(scope),
+    ))
+    modified = _first_source((
+        lambda: _ld_dates(ordered, "dateModified"),
+        lambda: [v for key in MODIFIED_META for v in meta.get(key, [])],
+        lambda: _itemprop_dates(tree, "dateModified"),
+        lambda: _time_dates(scope, MODIFIED_TOKENS),
+        lambda: _labelled_times(scope, UPDATED_WORDS),
+    ))
     if published is None:
         text_published, text_modified = text_dates(scope, language in MONTH_FIRST_LANGUAGES)
         published, modified = text_published, modified or text_modified

@@ -12,20 +12,14 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.blocks import (
-    MAX_TEASER_CHARS,
-    TEASER_CARD_TAGS,
-    heading_holders,
-    is_boilerplate_heading,
-    is_teaser_card,
-)
+from scraper.parse.blocks import is_boilerplate_heading
+from scraper.parse.teasers import heading_holders, is_teaser_card
 from scraper.parse.text import (
     ancestors,
     attr,
     in_other_story,
     matches_hints,
     node_text,
-    surely_longer,
 )
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
@@ -142,10 +136,6 @@ def _ancestor_is_furniture(node: LexborNode, base: str | None,
         return True
     if matches_hints(node, NON_CONTENT_IMAGE_TOKENS, NON_CONTENT_IMAGE_SUBSTRINGS):
         return True
-    if node.tag not in TEASER_CARD_TAGS or (holders is not None and node.mem_id not in holders):
-        return False  # is_teaser_card's own early-outs, before the bound below
-    if surely_longer(node, MAX_TEASER_CHARS):  # too long for a card: skips its text walk
-        return False
     return is_teaser_card(node, holders)
 
 
