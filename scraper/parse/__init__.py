@@ -22,7 +22,9 @@ The cascade, one function per stage (``parse_html`` runs them in this order):
 9. ``extract_title``     - JSON-LD headline, og:title, ``<h1>``, ``<title>``; a site-name
    suffix/prefix (og:site_name, publisher), a suffix the ``<h1>`` disowns, or a short
    suffix after a pipe (or spelling the host name) is removed.
-10. ``extract_content``  - lead (a lead-marked element before the body paragraphs), then
+10. ``extract_content``  - lead (``scraper.parse.lead``: a lead-marked element between the
+    headline and the body, else a short text block there that matches the page's
+    description or sits right after the headline; never media or a caption), then
     the body walked into paragraphs/subheadings with furniture and teaser cards skipped
     (a section's ``<header>`` gives only its heading), related-link and link-dense
     paragraphs dropped, "By X" lines turned into bylines.
