@@ -70,12 +70,8 @@ _TAG_BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "section": 3.
              "th": -5.0, "h1": -5.0, "h2": -5.0, "h3": -5.0}
 
 
-def is_unlikely(node: LexborNode) -> bool:
-    """Page furniture whose paragraphs must not vote for a body container."""
-    return _unlikely(node.tag or "", node.attributes)
-
-
 def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Page furniture whose paragraphs must not vote for a body container."""
     if tag in UNLIKELY_TAGS or (attrs.get("role") or "").lower() in BOILERPLATE_ROLES:
         return True
     if not attrs or tag in EXEMPT_TAGS:
