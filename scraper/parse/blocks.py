@@ -315,16 +315,19 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
     elif tag == "time":
         walk.times_open += 1
     stack.append((node, False))
-    stack.extend((child, True) for child in reversed(list(node.iter(include_text=True))))
+    children = list(node.iter(include_text=True))
+    children.reverse()
+    stack.extend([(child, True) for child in children])
 
 
 def _exit(node: LexborNode, walk: _Walk) -> None:
-    if node.tag in BLOCK_TAGS:
+    tag = node.tag
+    if tag in BLOCK_TAGS:
         walk.flush()
         walk.blocks.pop()
-    elif node.tag == "a":
+    elif tag == "a":
         walk.links_open -= 1
-    elif node.tag == "time":
+    elif tag == "time":
         walk.times_open -= 1
 
 

@@ -16,10 +16,10 @@ from scraper.parse.metadata import MetaMap
 from scraper.parse.text import (
     ancestors,
     attr,
-    hint_tokens,
     in_other_story,
     node_text,
     normalize_space,
+    tokens_of,
 )
 from scraper.parse.vocab import (
     AGENCY_NAMES,
@@ -185,9 +185,10 @@ def _article_microdata(node: LexborNode) -> bool:
 
 def _byline_marked(node: LexborNode) -> bool:
     """Byline class/id hints, or a ``data-testid``/``data-component`` naming a byline."""
-    if not BYLINE_TOKENS.isdisjoint(hint_tokens(node)):
+    attrs = node.attributes
+    if not BYLINE_TOKENS.isdisjoint(tokens_of(attrs.get("class") or "", attrs.get("id") or "")):
         return True
-    data = f"{attr(node, 'data-testid')} {attr(node, 'data-component')}".lower()
+    data = f"{attrs.get('data-testid') or ''} {attrs.get('data-component') or ''}".lower()
     return not BYLINE_TOKENS.isdisjoint(re.split(r"[^a-z]+", data))
 
 

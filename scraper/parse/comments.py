@@ -44,11 +44,12 @@ ITEM_SELECTOR = ('[class*="omment" i], [class*="omentario" i], [itemprop~="comme
 
 
 def is_comment_item(node: LexborNode) -> bool:
-    if "comment" in attr(node, "itemprop").lower().split():
+    attrs = node.attributes
+    if "comment" in (attrs.get("itemprop") or "").lower().split():
         return True
-    if attr(node, "itemtype").rstrip("/").endswith("/Comment"):
+    if (attrs.get("itemtype") or "").rstrip("/").endswith("/Comment"):
         return True
-    return not COMMENT_ITEM_CLASSES.isdisjoint(attr(node, "class").lower().split())
+    return not COMMENT_ITEM_CLASSES.isdisjoint((attrs.get("class") or "").lower().split())
 
 
 def _in_form(node: LexborNode) -> bool:

@@ -97,14 +97,16 @@ def _real(value: str) -> str | None:
 
 def image_source(node: LexborNode) -> str | None:
     """The real (not placeholder) source of an ``<img>``/``<amp-img>``, unresolved."""
+    attrs = node.attributes  # one dict per node, not one per attribute read
     for name in LAZY_SRC_ATTRS:
-        found = _real(attr(node, name))
+        found = _real(attrs.get(name) or "")
         if found:
             return found
-    lazy_set = next((attr(node, n) for n in LAZY_SRCSET_ATTRS if attr(node, n)), "")
-    candidates = [srcset_largest(lazy_set) if lazy_set else None, _real(attr(node, "src")),
-                  srcset_largest(attr(node, "srcset"))]
-    picture = node.parent if node.parent is not None and node.parent.tag == "picture" else None
+    lazy_set = next((attrs.get(n) or "" for n in LAZY_SRCSET_ATTRS if attrs.get(n)), "")
+    candidates = [srcset_largest(lazy_set) if lazy_set else None, _real(attrs.get("src") or ""),
+                  srcset_largest(attrs.get("srcset") or "")]
+    parent = node.parent
+    picture = parent if parent is not None and parent.tag == "picture" else None
     if picture is not None:
         candidates.extend(srcset_largest(attr(s, "srcset") or attr(s, "data-srcset"))
                           for s in picture.css("source"))

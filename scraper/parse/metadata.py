@@ -59,11 +59,12 @@ def collect_meta(tree: LexborHTMLParser | LexborNode) -> MetaMap:
     """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
     meta: MetaMap = {}
     for node in tree.css("meta[content]"):
-        content = normalize_space(attr(node, "content"))
+        attrs = node.attributes  # one dict per node, not one per attribute read
+        content = normalize_space(attrs.get("content") or "")
         if not content:
             continue
         for key_attr in ("property", "name", "itemprop", "http-equiv"):
-            key = attr(node, key_attr).strip().lower()
+            key = (attrs.get(key_attr) or "").strip().lower()
             if key:
                 meta.setdefault(key, []).append(content)
     return meta

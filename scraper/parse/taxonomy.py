@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.parse.jsonld import JsonObject, text_value, types_of
 from scraper.parse.metadata import MetaMap
-from scraper.parse.text import attr, hint_tokens, node_text, normalize_space
+from scraper.parse.text import attr, node_text, normalize_space, tokens_of
 from scraper.parse.vocab import BREADCRUMB_SEPARATORS, BREADCRUMB_TOKENS, HOME_WORDS
 
 TAG_META = ("article:tag", "og:article:tag")
@@ -153,10 +153,11 @@ def _is_trail(node: LexborNode) -> bool:
 
 
 def _marked_breadcrumb(node: LexborNode) -> bool:
-    if "breadcrumb" in attr(node, "aria-label").lower():
+    attrs = node.attributes
+    if "breadcrumb" in (attrs.get("aria-label") or "").lower():
         return True
-    return "BreadcrumbList" in attr(node, "itemtype") or not BREADCRUMB_TOKENS.isdisjoint(
-        hint_tokens(node))
+    return "BreadcrumbList" in (attrs.get("itemtype") or "") or not BREADCRUMB_TOKENS.isdisjoint(
+        tokens_of(attrs.get("class") or "", attrs.get("id") or ""))
 
 
 def html_breadcrumb(tree: LexborHTMLParser, title: str | None) -> str | None:
