@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.body import link_density
+from scraper.parse.body import ambiguous_furniture, link_density
 from scraper.parse.teasers import HEADING_SELECTOR, heading_holders, is_teaser_card
 from scraper.parse.text import (
     ancestors,
@@ -154,6 +154,8 @@ def marked_furniture(node: LexborNode) -> bool:
     if not CAPTION_TOKENS.isdisjoint(tokens):
         return True
     if hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS):
+        return True
+    if ambiguous_furniture(node, class_, id_):
         return True
     if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and node.tag != "p":
         return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS

@@ -24,6 +24,8 @@ from scraper.parse.text import (
     tokens_of,
 )
 from scraper.parse.vocab import (
+    AMBIGUOUS_SUBSTRINGS,
+    AMBIGUOUS_TOKENS,
     BLOCK_TAGS,
     BOILERPLATE_ROLES,
     BOILERPLATE_SUBSTRINGS,
@@ -87,6 +89,43 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     return hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
 
 
+def ambiguous_furniture(node: LexborNode, class_: str, id_: str) -> bool:
+    """Marked only by a hint that names furniture or story text (``AMBIGUOUS_TOKENS``),
+    and holding no prose: a "Read more" link box, not the expander of the story."""
+    return (hints_match(class_, id_, AMBIGUOUS_TOKENS, AMBIGUOUS_SUBSTRINGS)
+            and not is_prose(node))
+
+
+#: Prose, whatever its class says: this many paragraphs of at least
+#: ``MIN_SIBLING_PARAGRAPH_CHARS`` with the element's link density under
+#: ``MAX_SIBLING_PARAGRAPH_LINK_DENSITY`` (a link box has none; a one-paragraph pitch
+#: or teaser has one).
+MIN_PROSE_PARAGRAPHS = 2
+
+
+def is_prose(node: LexborNode) -> bool:
+    long_ = 0
+    for paragraph in node.css("p"):
+        if len(node_text(paragraph)) >= MIN_SIBLING_PARAGRAPH_CHARS:
+            long_ += 1
+            if long_ >= MIN_PROSE_PARAGRAPHS:
+                return link_density(node) < MAX_SIBLING_PARAGRAPH_LINK_DENSITY
+    return False
+
+
+def _unlikely_node(node: LexborNode, tag: str) -> bool:
+    attrs = node.attributes
+    if _unlikely(tag, attrs):
+        return True
+    if not attrs or tag in EXEMPT_TAGS:
+        return False
+    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+    tokens = tokens_of(class_, id_)
+    if not POSITIVE_TOKENS.isdisjoint(tokens) and NEGATIVE_TOKENS.isdisjoint(tokens):
+        return False  # "paywall-article": the story's own container
+    return ambiguous_furniture(node, class_, id_)
+
+
 def class_weight(node: LexborNode) -> float:
     """+``CLASS_WEIGHT`` for a content hint, -``CLASS_WEIGHT`` for a furniture hint or a
     standfirst/caption hint (``content__standfirst`` is next to the body, not the body)."""
@@ -133,7 +172,7 @@ def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool]) -> bo
         current = current.parent
     state = True if current is None or current.mem_id == root.mem_id else open_[current.mem_id]
     for ancestor in reversed(path):  # elements no selector matched: only unlikely closes
-        state = state and not _unlikely(ancestor.tag or "", ancestor.attributes)
+        state = state and not _unlikely_node(ancestor, ancestor.tag or "")
         open_[ancestor.mem_id] = state
     return state
 
@@ -153,7 +192,7 @@ def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
             continue
         reached = _open_path(node, root, open_)
         tag = node.tag or ""
-        if reached and not _unlikely(tag, node.attributes):
+        if reached and not _unlikely_node(node, tag):
             if _scorable(node, tag):
                 found.append(node)
                 reached = False
@@ -177,6 +216,7 @@ class Candidate:
     node: LexborNode
     base: float
     content: float = 0.0
+    direct: float = 0.0  # points of the paragraphs it holds as children
     link_factor: float = 1.0
 
     @property
@@ -235,6 +275,8 @@ def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: flo
                 base = _TAG_BASE.get(ancestor.tag or "", 0.0) + class_weight(ancestor)
                 scores[ancestor.mem_id] = Candidate(ancestor, base)
             scores[ancestor.mem_id].content += points * weight
+            if weight == ANCESTOR_WEIGHTS[0]:
+                scores[ancestor.mem_id].direct += points
             ancestor = ancestor.parent
 
 
@@ -332,7 +374,35 @@ def scored_body(tree: LexborHTMLParser) -> list[LexborNode]:
     top = max(scores.values(), key=lambda candidate: candidate.score)
     if top.score < MIN_TOP_SCORE:
         return []
-    return with_siblings(gather_split_body(top, scores), scores)
+    return with_siblings(climb_to_holder(gather_split_body(top, scores), scores), scores)
+
+
+#: The body climbs to its parent when the parent itself holds this many points of
+#: paragraphs as children (about three full paragraphs; see ``paragraph_score``): the
+#: story starts in the parent and goes on in a child (Herald Sun's first paragraphs,
+#: then ``#read-more-content``), which outscored the parent alone.
+MIN_HOLDER_DIRECT_SCORE = 10.0
+
+
+def climb_to_holder(top: Candidate, scores: dict[int, Candidate]) -> Candidate:
+    current = top
+    while (holder := _holder_above(current.node, scores)) is not None:
+        current = holder
+    return current
+
+
+#: ... looked for this many levels up (wrappers such as ``#read-more`` in between).
+MAX_HOLDER_LEVELS = 3
+
+
+def _holder_above(node: LexborNode, scores: dict[int, Candidate]) -> Candidate | None:
+    for _, ancestor in zip(range(MAX_HOLDER_LEVELS), ancestors(node), strict=False):
+        if ancestor.tag in ("body", "html"):
+            return None
+        holder = scores.get(ancestor.mem_id)
+        if holder is not None and holder.direct * holder.link_factor >= MIN_HOLDER_DIRECT_SCORE:
+            return holder
+    return None
 
 
 def fallback_body(tree: LexborHTMLParser) -> list[LexborNode]:

@@ -50,8 +50,8 @@ BOILERPLATE_TOKENS = frozenset({
     "signup", "cookie", "cookies", "consent", "gdpr", "comment", "comments", "respond",
     "reply", "replies", "disqus", "breadcrumb", "breadcrumbs", "pagination", "pager",
     "navigation", "nav", "menu", "sidebar", "widget", "footer", "toolbar", "popup",
-    "modal", "byline", "meta", "tags", "tagcloud", "keywords", "readmore", "skip",
-    "screenreader", "visuallyhidden", "paywall", "lireaussi", "seealso",
+    "modal", "byline", "meta", "tags", "tagcloud", "keywords", "skip",
+    "screenreader", "visuallyhidden", "lireaussi", "seealso",
     "recommended", "recirculation", "most", "trending", "teaser", "teasers", "nocontent",
     "anzeige", "werbung", "publicite", "publicidad", "pubblicita", "lesetipp", "leseempfehlung",
     "meistgelesen", "relacionadas", "relacionados", "partage", "compartir",
@@ -61,10 +61,16 @@ BOILERPLATE_SUBSTRINGS = (
     "sharedaddy", "relatedposts", "related-", "-related", "newsletter", "cookie",
     "screen-reader", "sr-only", "visually-hidden", "author-bio", "authorbio", "author-box",
     "authorbox", "about-author", "author-info", "post-nav", "nav-links", "lire-aussi",
-    "read-more", "readmore", "see-also", "also-read", "mehr-zum-thema", "comment",
+    "see-also", "also-read", "mehr-zum-thema", "comment",
     "social", "share-", "-share", "tag-links", "tags-links", "post-tags", "entry-meta",
     "post-meta", "ad-slot", "ad-container", "ad-wrapper", "advert",
 )
+#: Hints that mark either furniture or the story itself: "read more" is a box of links
+#: to other stories or the expander holding the rest of this one (Herald Sun's
+#: ``#read-more-content``), "paywall" a subscription pitch or the wrapper of the paid
+#: text. Such an element is furniture unless it holds prose (``body.is_prose``).
+AMBIGUOUS_TOKENS = frozenset({"readmore", "paywall", "paywalled"})
+AMBIGUOUS_SUBSTRINGS = ("read-more", "readmore", "paywall")
 #: Tokens of boxes that describe *other* stories or readers (their dates are not ours).
 OTHER_STORY_TOKENS = frozenset({
     "related", "relatedposts", "comment", "comments", "sidebar", "widget", "footer",
