@@ -93,8 +93,12 @@ class WalkMemo:
     related: dict[int, bool] = field(default_factory=dict)
     containers: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
+    def related_heads(self) -> set[int]:
+        """``mem_id`` of the headings found heading a related box (their boxes skipped)."""
+        return {key for key, heads in self.related.items() if heads}
 
-@dataclass
+
+@dataclass(slots=True)
 class _Walk:
     segments: list[Segment] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
@@ -102,22 +106,24 @@ class _Walk:
     links_open: int = 0
     time_chars: int = 0
     times_open: int = 0
-    blocks: list[LexborNode] = field(default_factory=list)
+    #: The open blocks, innermost last, each with its segment kind ("h" or "p").
+    blocks: list[tuple[LexborNode, str]] = field(default_factory=list)
     pending_br: bool = False
     skip: set[int] = field(default_factory=set)
     holders: set[int] = field(default_factory=set)
     memo: WalkMemo = field(default_factory=WalkMemo)
 
     def flush(self) -> None:
-        text = normalize_space("".join(self.parts))
-        if has_words(text) and self.blocks:
-            block = self.blocks[-1]
-            kind = "h" if block.tag in SUBHEADING_TAGS else "p"
-            self.segments.append(Segment(kind, text, min(self.link_chars, len(text)), block,
-                                         min(self.time_chars, len(text))))
-        self.parts.clear()
-        self.link_chars = 0
-        self.time_chars = 0
+        parts = self.parts
+        if parts:  # empty parts: no text, so no link or time characters either
+            text = normalize_space("".join(parts))
+            if self.blocks and has_words(text):
+                block, kind = self.blocks[-1]
+                self.segments.append(Segment(kind, text, min(self.link_chars, len(text)),
+                                             block, min(self.time_chars, len(text))))
+            parts.clear()
+            self.link_chars = 0
+            self.time_chars = 0
         self.pending_br = False
 
     def add_text(self, text: str) -> None:
@@ -126,8 +132,22 @@ class _Walk:
             self.link_chars += len(normalize_space(text))
         if self.times_open:
             self.time_chars += len(normalize_space(text))
-        if text.strip():
+        if self.pending_br and text.strip():
             self.pending_br = False
+
+    def open_block(self, node: LexborNode, tag: str) -> None:
+        self.flush()
+        self.blocks.append((node, "h" if tag in SUBHEADING_TAGS else "p"))
+
+    def leave(self, tag: str) -> None:
+        """The end of an element entered with an exit marker (a block, a link, a time)."""
+        if tag == "a":
+            self.links_open -= 1
+        elif tag == "time":
+            self.times_open -= 1
+        else:
+            self.flush()
+            self.blocks.pop()
 
 
 def is_furniture(node: LexborNode) -> bool:
@@ -147,32 +167,34 @@ def marked_furniture(node: LexborNode) -> bool:
     """Furniture by role, visibility, class/id hints, ``data-*``/``aria-label`` words or a
     photo credit's class, whatever the tag."""
     attrs = node.attributes
+    if not attrs:
+        return False
     if (attrs.get("role") or "").lower() in BOILERPLATE_ROLES or hidden_attrs(attrs):
         return True
     class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
-    tokens = tokens_of(class_, id_)
-    if not CAPTION_TOKENS.isdisjoint(tokens):
-        return True
-    if hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS):
-        return True
-    if ambiguous_furniture(node, class_, id_):
-        return True
-    if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and node.tag != "p":
-        return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS
+    if class_ or id_:  # no class or id: no hint to match
+        tokens = tokens_of(class_, id_)
+        if not CAPTION_TOKENS.isdisjoint(tokens):
+            return True
+        if hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS):
+            return True
+        if ambiguous_furniture(node, class_, id_):
+            return True
+        if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and node.tag != "p":
+            return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS
     return node.tag in LABELLED_TAGS and labelled_furniture(attrs)
 
 
 def labelled_furniture(attrs: dict[str, str | None]) -> bool:
     """A ``data-*`` identifier (``data-component=byline-block``, ``data-testid=
     newsletter-signup``) or a short ``aria-label`` naming furniture."""
-    words: list[str] = []
     for key, value in attrs.items():
-        if key.startswith("data-") and value and _DATA_VALUE.match(value):
-            words.extend(_WORDS.findall(value.lower()))
+        if (key.startswith("data-") and value and _DATA_VALUE.match(value)
+                and not FURNITURE_LABEL_WORDS.isdisjoint(_WORDS.findall(value.lower()))):
+            return True
     label = (attrs.get("aria-label") or "").lower().split()
-    if 0 < len(label) <= MAX_FURNITURE_LABEL_WORDS:
-        words.extend(_WORDS.findall(" ".join(label)))
-    return not FURNITURE_LABEL_WORDS.isdisjoint(words)
+    return 0 < len(label) <= MAX_FURNITURE_LABEL_WORDS and not FURNITURE_LABEL_WORDS.isdisjoint(
+        _WORDS.findall(" ".join(label)))
 
 
 def _signup_triggers(container: LexborNode) -> list[LexborNode]:
@@ -262,9 +284,8 @@ def section_headings(node: LexborNode) -> list[LexborNode]:
     return [h for h in found if not any(a.mem_id in ids for a in ancestors(h))]
 
 
-def _dropped(node: LexborNode, tag: str, walk: _Walk) -> bool:
-    """Furniture or a teaser card (memoised in ``walk.memo``)."""
-    key = node.mem_id
+def _dropped(node: LexborNode, key: int, tag: str, walk: _Walk) -> bool:
+    """Furniture or a teaser card (memoised in ``walk.memo``; ``key``: the ``mem_id``)."""
     found = walk.memo.dropped.get(key)
     if found is None:
         found = _furniture(node, tag) or is_teaser_card(node, walk.holders)
@@ -272,9 +293,8 @@ def _dropped(node: LexborNode, tag: str, walk: _Walk) -> bool:
     return found
 
 
-def _heads_related_box(node: LexborNode, walk: _Walk) -> bool:
+def _heads_related_box(node: LexborNode, key: int, walk: _Walk) -> bool:
     """A boilerplate heading or one heading a link list (memoised in ``walk.memo``)."""
-    key = node.mem_id
     found = walk.memo.related.get(key)
     if found is None:
         found = is_boilerplate_heading(node) or heads_link_list(node)
@@ -282,20 +302,14 @@ def _heads_related_box(node: LexborNode, walk: _Walk) -> bool:
     return found
 
 
-def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) -> None:
-    tag = node.tag or ""
-    if tag == "-text":
-        walk.add_text(node.text_content or "")
-        return
-    if tag.startswith("-"):
-        return
-    skipped = node.mem_id in walk.skip
-    headings = section_headings(node) if tag == "header" and not skipped else []
-    if headings:
-        walk.flush()
-        stack.extend((heading, True) for heading in reversed(headings))
-        return
-    if skipped or _dropped(node, tag, walk):
+#: Stack items of the walk: an element or text node to enter, or the tag of an element
+#: to leave (blocks, links and times: the elements whose end changes the walk's state).
+_Item = LexborNode | str
+
+
+def _enter(node: LexborNode, tag: str, walk: _Walk, stack: list[_Item]) -> None:
+    key = node.mem_id
+    if key in walk.skip or _dropped_header(node, key, tag, walk, stack):
         if tag in BLOCK_TAGS:
             walk.flush()  # a skipped block still ends the line before it
         return
@@ -306,31 +320,54 @@ def _enter(node: LexborNode, walk: _Walk, stack: list[tuple[LexborNode, bool]]) 
             walk.parts.append(" ")
             walk.pending_br = True
         return
-    if tag in SUBHEADING_TAGS and _heads_related_box(node, walk):
-        _skip_related_box(node, walk)
-        return
     if tag in BLOCK_TAGS:
-        walk.flush()
-        walk.blocks.append(node)
+        if tag in SUBHEADING_TAGS and _heads_related_box(node, key, walk):
+            _skip_related_box(node, walk)
+            return
+        walk.open_block(node, tag)
+        stack.append(tag)
     elif tag == "a":
         walk.links_open += 1
+        stack.append(tag)
     elif tag == "time":
         walk.times_open += 1
-    stack.append((node, False))
-    children = list(node.iter(include_text=True))
+        stack.append(tag)
+    children: list[_Item] = list(node.iter(include_text=True))
     children.reverse()
-    stack.extend([(child, True) for child in children])
+    stack.extend(children)
 
 
-def _exit(node: LexborNode, walk: _Walk) -> None:
-    tag = node.tag
-    if tag in BLOCK_TAGS:
-        walk.flush()
-        walk.blocks.pop()
-    elif tag == "a":
-        walk.links_open -= 1
-    elif tag == "time":
-        walk.times_open -= 1
+def _dropped_header(node: LexborNode, key: int, tag: str, walk: _Walk,
+                    stack: list[_Item]) -> bool:
+    """Dropped (``_dropped``), or a ``<header>`` giving only its section headings: they
+    go on the stack in its place (a block: the line before ends)."""
+    if tag == "header":
+        headings = section_headings(node)
+        if headings:
+            stack.extend(reversed(headings))
+            return True
+    return _dropped(node, key, tag, walk)
+
+
+def _walk_container(container: LexborNode, walk: _Walk) -> None:
+    """Enter every node below the container in document order (iterative walk)."""
+    stack: list[_Item] = list(container.iter(include_text=True))
+    stack.reverse()
+    pop, parts = stack.pop, walk.parts
+    while stack:
+        item = pop()
+        if item.__class__ is str:
+            walk.leave(item)  # an exit marker
+            continue
+        tag = item.tag or ""  # type: ignore[union-attr]
+        if tag == "-text":
+            text = item.text_content or ""  # type: ignore[union-attr]
+            if walk.links_open or walk.times_open or walk.pending_br:
+                walk.add_text(text)
+            else:
+                parts.append(text)
+        elif not tag.startswith("-"):
+            _enter(item, tag, walk, stack)  # type: ignore[arg-type]
 
 
 def _prepare(container: LexborNode, walk: _Walk) -> None:
@@ -340,25 +377,17 @@ def _prepare(container: LexborNode, walk: _Walk) -> None:
         known = (signup_boxes(container), heading_holders(container))
         walk.memo.containers[container.mem_id] = known
     walk.skip.update(known[0])
-    walk.blocks = [container]
+    walk.blocks = [(container, "h" if container.tag in SUBHEADING_TAGS else "p")]
     walk.holders = known[1]
 
 
 def walk_segments(containers: list[LexborNode], skip: set[int],
                   memo: WalkMemo | None = None) -> list[Segment]:
-    """Text segments of the containers, in document order (iterative walk); ``memo``
-    shares the per-element answers between walks of the same containers."""
+    """Text segments of the containers, in document order; ``memo`` shares the
+    per-element answers between walks of the same containers."""
     walk = _Walk(skip=set(skip), memo=memo if memo is not None else WalkMemo())
     for container in containers:
         _prepare(container, walk)
-        stack: list[tuple[LexborNode, bool]] = [
-            (child, True) for child in reversed(list(container.iter(include_text=True)))
-        ]
-        while stack:
-            node, entering = stack.pop()
-            if entering:
-                _enter(node, walk, stack)
-            else:
-                _exit(node, walk)
+        _walk_container(container, walk)
         walk.flush()
     return walk.segments

@@ -8,12 +8,15 @@ fallbacks (``<article>``, ``<main>``, ``<body>``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.parse.dom import TextIndex
 from scraper.parse.text import (
+    HINT_CACHE_SIZE,
     ancestors,
     attr,
     hidden_attrs,
@@ -72,6 +75,10 @@ _TAG_BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "section": 3.
              "th": -5.0, "h1": -5.0, "h2": -5.0, "h3": -5.0}
 
 
+#: How the link density of an element is known (``link_density``, ``LinkDensities.of``).
+Density = Callable[[LexborNode], float]
+
+
 def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     """Page furniture whose paragraphs must not vote for a body container."""
     if tag in UNLIKELY_TAGS or (attrs.get("role") or "").lower() in BOILERPLATE_ROLES:
@@ -89,11 +96,13 @@ def _unlikely(tag: str, attrs: dict[str, str | None]) -> bool:
     return hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS)
 
 
-def ambiguous_furniture(node: LexborNode, class_: str, id_: str) -> bool:
+def ambiguous_furniture(node: LexborNode, class_: str, id_: str,
+                        density: Density | None = None) -> bool:
     """Marked only by a hint that names furniture or story text (``AMBIGUOUS_TOKENS``),
-    and holding no prose: a "Read more" link box, not the expander of the story."""
+    and holding no prose: a "Read more" link box, not the expander of the story
+    (``density``: how to get the link density, ``link_density`` by default)."""
     return (hints_match(class_, id_, AMBIGUOUS_TOKENS, AMBIGUOUS_SUBSTRINGS)
-            and not is_prose(node))
+            and not is_prose(node, density or link_density))
 
 
 #: Prose, whatever its class says: this many paragraphs of at least
@@ -103,27 +112,49 @@ def ambiguous_furniture(node: LexborNode, class_: str, id_: str) -> bool:
 MIN_PROSE_PARAGRAPHS = 2
 
 
-def is_prose(node: LexborNode) -> bool:
+def is_prose(node: LexborNode, density: Density | None = None) -> bool:
     long_ = 0
     for paragraph in node.css("p"):
         if len(node_text(paragraph)) >= MIN_SIBLING_PARAGRAPH_CHARS:
             long_ += 1
             if long_ >= MIN_PROSE_PARAGRAPHS:
-                return link_density(node) < MAX_SIBLING_PARAGRAPH_LINK_DENSITY
+                return (density or link_density)(node) < MAX_SIBLING_PARAGRAPH_LINK_DENSITY
     return False
 
 
-def _unlikely_node(node: LexborNode, tag: str) -> bool:
-    attrs = node.attributes
-    if _unlikely(tag, attrs):
-        return True
-    if not attrs or tag in EXEMPT_TAGS:
-        return False
-    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+#: Verdicts of ``_hint_verdict``: furniture or not, or furniture unless it holds prose.
+_KEEP, _FURNITURE, _UNLESS_PROSE = 0, 1, 2
+
+
+@lru_cache(maxsize=HINT_CACHE_SIZE)
+def _hint_verdict(tag: str, attrs: tuple[bool, str, str, bool, str, str]) -> int:
+    """What ``_unlikely_node`` decides from the tag and attributes (cached: pages repeat
+    them): ``attrs`` is (any attribute, role, itemprop, hidden, class, id)."""
+    any_, role, itemprop, hidden, class_, id_ = attrs
+    as_dict: dict[str, str | None] = {"role": role, "itemprop": itemprop,
+                                       "class": class_, "id": id_}
+    if hidden:
+        as_dict["hidden"] = None
+    if _unlikely(tag, as_dict if any_ else {}):
+        return _FURNITURE
+    if not any_ or tag in EXEMPT_TAGS:
+        return _KEEP
     tokens = tokens_of(class_, id_)
     if not POSITIVE_TOKENS.isdisjoint(tokens) and NEGATIVE_TOKENS.isdisjoint(tokens):
-        return False  # "paywall-article": the story's own container
-    return ambiguous_furniture(node, class_, id_)
+        return _KEEP  # "paywall-article": the story's own container
+    if hints_match(class_, id_, AMBIGUOUS_TOKENS, AMBIGUOUS_SUBSTRINGS):
+        return _UNLESS_PROSE
+    return _KEEP
+
+
+def _unlikely_node(node: LexborNode, tag: str, density: Density | None) -> bool:
+    attrs = node.attributes
+    key = (bool(attrs), attrs.get("role") or "", attrs.get("itemprop") or "",
+           bool(attrs) and hidden_attrs(attrs), attrs.get("class") or "", attrs.get("id") or "")
+    verdict = _hint_verdict(tag, key)
+    if verdict == _UNLESS_PROSE:
+        return not is_prose(node, density or link_density)
+    return verdict == _FURNITURE
 
 
 def class_weight(node: LexborNode) -> float:
@@ -159,7 +190,8 @@ def _scorable(node: LexborNode, tag: str) -> bool:
         (c.tag or "") in BLOCK_TAGS for c in node.iter())
 
 
-def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool]) -> bool:
+def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool],
+               density: Density | None) -> bool:
     """The walk from ``root`` reaches ``node``: no ancestor below ``root`` is unlikely or
     a paragraph (``open_``: elements the walk descends through, memoised)."""
     path: list[LexborNode] = []
@@ -172,33 +204,40 @@ def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool]) -> bo
         current = current.parent
     state = True if current is None or current.mem_id == root.mem_id else open_[current.mem_id]
     for ancestor in reversed(path):  # elements no selector matched: only unlikely closes
-        state = state and not _unlikely_node(ancestor, ancestor.tag or "")
+        state = state and not _unlikely_node(ancestor, ancestor.tag or "", density)
         open_[ancestor.mem_id] = state
     return state
 
 
-def scorable_paragraphs(root: LexborNode) -> list[LexborNode]:
+def scorable_paragraphs(root: LexborNode, density: Density | None = None) -> list[LexborNode]:
     """Paragraph-like elements outside furniture: those a pre-order walk from ``root``
-    meets without entering unlikely elements or paragraphs (candidates found in C)."""
+    meets without entering unlikely elements or paragraphs (candidates found in C;
+    ``density``: link densities, as in ``ambiguous_furniture``)."""
     tag = root.tag or ""
     if _unlikely(tag, root.attributes):
         return []
     if _scorable(root, tag):
         return [root]
     found: list[LexborNode] = []
-    open_: dict[int, bool] = {}
+    root_id = root.mem_id
+    open_: dict[int, bool] = {root_id: True}
     for node in root.css(SCORABLE_SELECTOR):
-        if node.mem_id == root.mem_id:
+        key = node.mem_id
+        if key == root_id:
             continue
-        reached = _open_path(node, root, open_)
+        parent = node.parent
+        known = open_.get(parent.mem_id) if parent is not None else None
+        reached = _open_path(node, root, open_, density) if known is None else known
+        if not reached:
+            open_[key] = False
+            continue
         tag = node.tag or ""
-        if reached and not _unlikely_node(node, tag):
-            if _scorable(node, tag):
-                found.append(node)
-                reached = False
-        else:
+        if _unlikely_node(node, tag, density):
             reached = False
-        open_[node.mem_id] = reached
+        elif _scorable(node, tag):
+            found.append(node)
+            reached = False
+        open_[key] = reached
     return found
 
 
@@ -208,32 +247,96 @@ def paragraph_score(text: str) -> float:
     return 1.0 + commas + min(len(text) / 100, 3.0)
 
 
+#: Text indexes built on subtrees (one per candidate asked about and not yet covered)
+#: before one index of the whole root replaces them: at most this many extra walks.
+MAX_PARTIAL_INDEXES = 3
+
+
+class LinkDensities:
+    """Link density of candidates, asked for lazily: only a few candidates can win, so
+    the text index covers their subtrees rather than the whole page (menus, footers).
+
+    An index over a subtree answers as one over the root would: an element's text and
+    links depend only on its own subtree. After ``MAX_PARTIAL_INDEXES`` subtrees, one
+    index of the root answers everything (the walks stay linear in the page size).
+    """
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._partial: list[TextIndex] = []
+        self._full: TextIndex | None = None
+
+    def of(self, node: LexborNode) -> float:
+        return self._index_for(node).link_density(node)
+
+    def _index_for(self, node: LexborNode) -> TextIndex:
+        if self._full is not None:
+            return self._full
+        for index in self._partial:
+            if index.covers(node):
+                return index
+        if len(self._partial) < MAX_PARTIAL_INDEXES:
+            self._partial.append(TextIndex(node))
+            return self._partial[-1]
+        self._full = TextIndex(self._root)
+        return self._full
+
+
 @dataclass
 class Candidate:
     """A container voted for by paragraphs: ``base`` (tag + class hints) and ``content``
-    (the paragraphs' points); both are scaled by ``1 - link density`` once known."""
+    (the paragraphs' points); both are scaled by ``1 - link density`` (``link_factor``,
+    computed on first use from ``densities``; 1 without it)."""
 
     node: LexborNode
     base: float
     content: float = 0.0
     direct: float = 0.0  # points of the paragraphs it holds as children
-    link_factor: float = 1.0
+    densities: LinkDensities | None = None
+    _link_factor: float | None = None
+
+    @property
+    def link_factor(self) -> float:
+        if self._link_factor is None:
+            density = 0.0 if self.densities is None else self.densities.of(self.node)
+            self._link_factor = 1 - density
+        return self._link_factor
 
     @property
     def score(self) -> float:
         return (self.base + self.content) * self.link_factor
 
+    @property
+    def bound(self) -> float:
+        """An upper bound of ``score`` known without the link density (a factor in [0, 1];
+        a product by it never rounds above the other factor)."""
+        return max(0.0, self.base + self.content)
+
 
 def score_candidates(root: LexborNode) -> dict[int, Candidate]:
     scores: dict[int, Candidate] = {}
-    index = TextIndex(root)
-    for paragraph in scorable_paragraphs(root):
-        for text, ancestor in _voting_texts(paragraph, index):
+    densities = LinkDensities(root)
+    for paragraph in scorable_paragraphs(root, densities.of):
+        for text, ancestor in _voting_texts(paragraph):
             if len(text) >= MIN_PARAGRAPH_CHARS:
-                _vote(scores, ancestor, paragraph_score(text))
-    for candidate in scores.values():
-        candidate.link_factor = 1 - index.link_density(candidate.node)
+                _vote(scores, ancestor, paragraph_score(text), densities)
     return scores
+
+
+def best_candidate(scores: dict[int, Candidate]) -> Candidate:
+    """``max(scores.values(), key=score)`` (the first of equal ones), computing the link
+    density only of candidates whose bound reaches the best score found so far."""
+    best: tuple[int, Candidate] | None = None
+    ranked = sorted(enumerate(scores.values()), key=lambda item: -item[1].bound)
+    for position, candidate in ranked:
+        if best is not None and candidate.bound < best[1].score:
+            break
+        if best is None or candidate.score > best[1].score or (
+                candidate.score == best[1].score and position < best[0]):
+            best = (position, candidate)
+    if best is None:
+        raise ValueError("no candidates")
+    return best[1]
 
 
 def br_chunks(node: LexborNode) -> list[str]:
@@ -257,23 +360,23 @@ def br_chunks(node: LexborNode) -> list[str]:
     return [c for c in chunks if c] if len(chunks) > 1 else []
 
 
-def _voting_texts(paragraph: LexborNode,
-                  index: TextIndex) -> list[tuple[str, LexborNode | None]]:
+def _voting_texts(paragraph: LexborNode) -> list[tuple[str, LexborNode | None]]:
     """(text, first container voted for): a ``<br><br>``-separated block votes for itself."""
     if paragraph.tag != "p" and paragraph.css_first("br") is not None:
         chunks = br_chunks(paragraph)
         if chunks:
             return [(chunk, paragraph) for chunk in chunks]
-    return [(index.text(paragraph), paragraph.parent)]
+    return [(node_text(paragraph), paragraph.parent)]
 
 
-def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: float) -> None:
+def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: float,
+          densities: LinkDensities) -> None:
     for weight in ANCESTOR_WEIGHTS:
             if ancestor is None or ancestor.tag in (None, "-document", "html"):
                 break
             if ancestor.mem_id not in scores:
                 base = _TAG_BASE.get(ancestor.tag or "", 0.0) + class_weight(ancestor)
-                scores[ancestor.mem_id] = Candidate(ancestor, base)
+                scores[ancestor.mem_id] = Candidate(ancestor, base, densities=densities)
             scores[ancestor.mem_id].content += points * weight
             if weight == ANCESTOR_WEIGHTS[0]:
                 scores[ancestor.mem_id].direct += points
@@ -292,12 +395,23 @@ def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNo
     chosen: list[LexborNode] = []
     for sibling in parent.iter():
         other = scores.get(sibling.mem_id)
-        content = other.content * other.link_factor if other is not None else 0.0
-        same_class = bool(top_class) and attr(sibling, "class") == top_class and content > 0
+        same_class = bool(top_class) and attr(sibling, "class") == top_class
+        content = _weighted_content(other, threshold, same_class)
+        same_class = same_class and content > 0
         own = sibling.mem_id == top.node.mem_id or same_class or content >= threshold
         if own or (chosen and is_trailing_paragraph(sibling)):
             chosen.append(sibling)
     return chosen
+
+
+def _weighted_content(candidate: Candidate | None, threshold: float, positive: bool) -> float:
+    """``content * link_factor``, or 0 when that cannot reach ``threshold`` (nor be above
+    0 when ``positive`` asks): the link density is then not needed."""
+    if candidate is None or candidate.content <= 0:
+        return 0.0
+    if candidate.content < threshold and not positive:
+        return 0.0
+    return candidate.content * candidate.link_factor
 
 
 def is_trailing_paragraph(node: LexborNode) -> bool:
@@ -338,7 +452,8 @@ def gather_split_body(top: Candidate, scores: dict[int, Candidate]) -> Candidate
     one or an ancestor) holding ``MIN_CLOSE_CANDIDATES`` of them, narrowed to the deepest
     element holding those inside it: the body split into repeated blocks."""
     close = [c.node for c in scores.values()
-             if c.score >= CLOSE_SCORE_RATIO * top.score and c.node.mem_id != top.node.mem_id]
+             if c.bound >= CLOSE_SCORE_RATIO * top.score and c.node.mem_id != top.node.mem_id
+             and c.score >= CLOSE_SCORE_RATIO * top.score]
     if len(close) < MIN_CLOSE_CANDIDATES:
         return top
     group = [top.node, *close]
@@ -371,7 +486,7 @@ def scored_body(tree: LexborHTMLParser) -> list[LexborNode]:
     scores = score_candidates(root)
     if not scores:
         return []
-    top = max(scores.values(), key=lambda candidate: candidate.score)
+    top = best_candidate(scores)
     if top.score < MIN_TOP_SCORE:
         return []
     return with_siblings(climb_to_holder(gather_split_body(top, scores), scores), scores)
@@ -400,7 +515,8 @@ def _holder_above(node: LexborNode, scores: dict[int, Candidate]) -> Candidate |
         if ancestor.tag in ("body", "html"):
             return None
         holder = scores.get(ancestor.mem_id)
-        if holder is not None and holder.direct * holder.link_factor >= MIN_HOLDER_DIRECT_SCORE:
+        if (holder is not None and holder.direct >= MIN_HOLDER_DIRECT_SCORE
+                and holder.direct * holder.link_factor >= MIN_HOLDER_DIRECT_SCORE):
             return holder
     return None
 

@@ -22,10 +22,13 @@ _MATH = re.compile(
 
 def _widget_kind(form: LexborNode, container: LexborNode) -> str | None:
     """Kind of a third-party widget inside the form (or a widget script beside it)."""
+    tokens = [hint_tokens(n) for n in form.css("[class]")]  # read once for every kind
+    sources: list[str] | None = None
     for kind, classes, urls, _ in CAPTCHA_WIDGETS:
-        if any(not classes.isdisjoint(hint_tokens(n)) for n in form.css("[class]")):
+        if any(not classes.isdisjoint(t) for t in tokens):
             return kind
-        sources = [attr(n, "src") for n in container.css("script[src], iframe[src]")]
+        if sources is None:
+            sources = [attr(n, "src") for n in container.css("script[src], iframe[src]")]
         if any(u in s for s in sources for u in urls):
             return kind
     if form.css_first("[data-sitekey]") is not None:
@@ -81,9 +84,14 @@ def _math_captcha(form: LexborNode, fields: tuple[FormField, ...]) -> Captcha | 
     return Captcha("math", node_text(question), _field_after(question, form, fields))
 
 
+def _marks(attrs: dict[str, str | None]) -> str:
+    """``class``, ``id`` and ``src`` run together (one attribute read per element)."""
+    return "".join(attrs.get(name) or "" for name in ("class", "id", "src"))
+
+
 def _other_captcha(form: LexborNode, fields: tuple[FormField, ...]) -> Captcha | None:
     named = next((f for f in fields if "captcha" in f.name.lower()), None)
-    marked = any("captcha" in (attr(n, "class") + attr(n, "id") + attr(n, "src")).lower()
+    marked = any("captcha" in _marks(n.attributes).lower()
                  for n in form.css("[class], [id], img[src]"))
     if named is None and not marked:
         return None

@@ -13,6 +13,7 @@ skips comment boxes (``comment``/``comments`` hints), so comments never reach
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,7 +22,7 @@ from scraper.models import Comment
 from scraper.parse.dates import parse_text_date
 from scraper.parse.jsonld import JsonObject, id_index, names, text_value, types_of
 from scraper.parse.metadata import normalize_date
-from scraper.parse.text import ancestors, attr, hint_tokens, node_text, normalize_space
+from scraper.parse.text import ancestors, attr, node_text, normalize_space, tokens_of
 from scraper.parse.vocab import (
     COMMENT_AUTHOR_TOKENS,
     COMMENT_BODY_TOKENS,
@@ -41,6 +42,12 @@ MAX_AUTHOR_CHARS = 80
 ITEM_SELECTOR = ('[class*="omment" i], [class*="omentario" i], [itemprop~="comment" i], '
                  '[itemtype$="/Comment"], [class][itemprop*="comment" i], '
                  '[class][itemtype*="/Comment"]')
+#: ``ITEM_SELECTOR`` in four selectors instead of six (each one is a walk of the DOM): an
+#: element it finds is in ``ITEM_SELECTOR`` when it has a class, else when it matches
+#: ``_CLASSLESS_SELECTOR``.
+_WIDE_SELECTOR = ('[class*="omment" i], [class*="omentario" i], [itemprop*="comment" i], '
+                  '[itemtype*="/Comment"]')
+_CLASSLESS_SELECTOR = '[itemprop~="comment" i], [itemtype$="/Comment"]'
 
 
 def is_comment_item(node: LexborNode) -> bool:
@@ -50,6 +57,15 @@ def is_comment_item(node: LexborNode) -> bool:
     if (attrs.get("itemtype") or "").rstrip("/").endswith("/Comment"):
         return True
     return not COMMENT_ITEM_CLASSES.isdisjoint((attrs.get("class") or "").lower().split())
+
+
+Attrs = dict[str, str | None]
+#: An element of a comment item with its attribute dict (read once per element).
+Own = list[tuple[LexborNode, Attrs]]
+#: Tokens of an author/date element, or of any ``meta`` wrapper (``name`` alone marks
+#: the author's name inside the line, not the line).
+_META_TOKENS = (COMMENT_AUTHOR_TOKENS | COMMENT_DATE_TOKENS | {"meta"}) - {"name"}
+_META_TAGS = frozenset({"time", "footer", "header"})
 
 
 def _in_form(node: LexborNode) -> bool:
@@ -77,16 +93,26 @@ def _clean_author(text: str) -> str | None:
     return name if 0 < len(name) <= MAX_AUTHOR_CHARS else None
 
 
-def comment_author(nodes: list[LexborNode]) -> str | None:
-    ranked = (
-        [n for n in nodes if "name" in attr(n, "itemprop").lower().split()
-         and any("author" in attr(a, "itemprop").lower() for a in ancestors(n))],
-        [n for n in nodes if "fn" in attr(n, "class").split()],
-        [n for n in nodes if "author" in attr(n, "itemprop").lower().split()],
-        [n for n in nodes if not COMMENT_AUTHOR_TOKENS.isdisjoint(hint_tokens(n))],
-        [n for n in nodes if n.tag == "cite"],
-    )
-    for group in ranked:
+def _tokens(attrs: Attrs) -> frozenset[str]:
+    return tokens_of(attrs.get("class") or "", attrs.get("id") or "")
+
+
+def _prop(attrs: Attrs) -> list[str]:
+    return (attrs.get("itemprop") or "").lower().split()
+
+
+def _author_groups(own: Own) -> Iterator[list[LexborNode]]:
+    """Author candidates, best kind first (each list computed only when reached)."""
+    yield [n for n, a in own if "name" in _prop(a)
+           and any("author" in attr(x, "itemprop").lower() for x in ancestors(n))]
+    yield [n for n, a in own if "fn" in (a.get("class") or "").split()]
+    yield [n for n, a in own if "author" in _prop(a)]
+    yield [n for n, a in own if not COMMENT_AUTHOR_TOKENS.isdisjoint(_tokens(a))]
+    yield [n for n, _ in own if n.tag == "cite"]
+
+
+def comment_author(own: Own) -> str | None:
+    for group in _author_groups(own):
         for node in group:
             name = _clean_author(node_text(node))
             if name:
@@ -94,14 +120,14 @@ def comment_author(nodes: list[LexborNode]) -> str | None:
     return None
 
 
-def comment_date(nodes: list[LexborNode]) -> str | None:
-    for node in nodes:
-        if node.tag == "time" or attr(node, "itemprop") in ("dateCreated", "datePublished"):
-            found = normalize_date(attr(node, "datetime") or attr(node, "content") or None)
+def comment_date(own: Own) -> str | None:
+    for node, a in own:
+        if node.tag == "time" or a.get("itemprop") in ("dateCreated", "datePublished"):
+            found = normalize_date(a.get("datetime") or a.get("content") or None)
             if found:
                 return found
-    for node in nodes:
-        if node.tag == "time" or not COMMENT_DATE_TOKENS.isdisjoint(hint_tokens(node)):
+    for node, a in own:
+        if node.tag == "time" or not COMMENT_DATE_TOKENS.isdisjoint(_tokens(a)):
             found = parse_text_date(node_text(node))
             if found:
                 return found
@@ -113,59 +139,77 @@ def _paragraphs(node: LexborNode) -> str:
     return "\n\n".join(paragraphs) if paragraphs else node_text(node)
 
 
-def _is_meta(node: LexborNode) -> bool:
-    tokens = hint_tokens(node)
-    return node.tag in ("time", "footer", "header") or not (
-        COMMENT_AUTHOR_TOKENS | COMMENT_DATE_TOKENS | {"meta"}).isdisjoint(tokens - {"name"})
-
-
-def meta_holders(items: list[LexborNode]) -> set[int]:
+def meta_holders(items: list[LexborNode], attrs: dict[int, Attrs]) -> set[int]:
     """``mem_id`` of every element in the items that is, or holds, an author/date element
     (a wrapper around the comment's author/date line, not its text): each such element
-    climbs until an element already marked, so the whole set costs one pass."""
+    climbs until an element already marked, so the whole set costs one pass. Every
+    element's attribute dict is stored in ``attrs`` on the way."""
     holders: set[int] = set()
-    seen: set[int] = set()
     for item in items:
+        if item.mem_id in attrs:
+            continue  # nested in an item already walked: its elements are all seen
         for node in item.css("*"):
             key = node.mem_id
-            if key in seen:
+            if key in attrs:
                 continue
-            seen.add(key)
-            current: LexborNode | None = node if _is_meta(node) else None
+            found = attrs[key] = node.attributes
+            meta = node.tag in _META_TAGS or not _META_TOKENS.isdisjoint(_tokens(found))
+            current: LexborNode | None = node if meta else None
             while current is not None and current.mem_id not in holders:
                 holders.add(current.mem_id)
                 current = current.parent
     return holders
 
 
-def comment_text(nodes: list[LexborNode], holders: set[int]) -> str:
+def _text_groups(own: Own, holders: set[int]) -> Iterator[list[LexborNode]]:
+    yield [n for n, a in own if "text" in _prop(a)]
+    bodies = [(n, a) for n, a in own if n.mem_id not in holders]
+    yield [n for n, a in bodies if not COMMENT_TEXT_TOKENS.isdisjoint(_tokens(a))]
+    yield [n for n, a in bodies if not COMMENT_BODY_TOKENS.isdisjoint(_tokens(a))]
+
+
+def comment_text(own: Own, holders: set[int]) -> str:
     """``itemprop=text``, else a content/text/message element, else a body element, else
     the item's own paragraphs (``holders``: ``meta_holders``)."""
-    bodies = [n for n in nodes if n.mem_id not in holders]
-    groups = (
-        [n for n in nodes if "text" in attr(n, "itemprop").lower().split()],
-        [n for n in bodies if not COMMENT_TEXT_TOKENS.isdisjoint(hint_tokens(n))],
-        [n for n in bodies if not COMMENT_BODY_TOKENS.isdisjoint(hint_tokens(n))],
-    )
-    for group in groups:
+    for group in _text_groups(own, holders):
         for node in group:
             text = _paragraphs(node)
             if text:
                 return text
-    return "\n\n".join(t for n in nodes if n.tag == "p" and (t := node_text(n)))
+    return "\n\n".join(t for n, _ in own if n.tag == "p" and (t := node_text(n)))
+
+
+def _attrs_of(node: LexborNode, attrs: dict[int, Attrs]) -> Attrs:
+    """The attribute dict ``meta_holders`` stored, else read now (a comment node)."""
+    found = attrs.get(node.mem_id)
+    return found if found is not None else node.attributes
+
+
+def _candidates(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The elements ``ITEM_SELECTOR`` matches, in document order, each once."""
+    wide = {n.mem_id: n for n in tree.css(_WIDE_SELECTOR)}  # a node may match twice
+    classless = [key for key, n in wide.items() if "class" not in n.attributes]
+    if classless:
+        exact = {n.mem_id for n in tree.css(_CLASSLESS_SELECTOR)}
+        for key in classless:
+            if key not in exact:
+                del wide[key]
+    return list(wide.values())
 
 
 def dom_comments(tree: LexborHTMLParser) -> list[Comment]:
-    unique = {n.mem_id: n for n in tree.css(ITEM_SELECTOR)}  # a node may match twice
-    items = [n for n in unique.values() if is_comment_item(n) and not _in_form(n)]
+    items = [n for n in _candidates(tree) if is_comment_item(n) and not _in_form(n)]
+    if not items:
+        return []
     ids = {n.mem_id for n in items}
-    holders = meta_holders(items[:MAX_COMMENTS])
+    attrs: dict[int, Attrs] = {}
+    holders = meta_holders(items[:MAX_COMMENTS], attrs)
     found: list[Comment] = []
     for item in items[:MAX_COMMENTS]:
-        nodes = own_nodes(item, ids)
-        text = comment_text(nodes, holders)
+        own = [(n, _attrs_of(n, attrs)) for n in own_nodes(item, ids)]
+        text = comment_text(own, holders)
         if text:
-            found.append(Comment(comment_author(nodes), comment_date(nodes), text))
+            found.append(Comment(comment_author(own), comment_date(own), text))
     return found
 
 

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborNode
 from scraper.parse.blocks import Segment, WalkMemo, walk_segments
 from scraper.parse.bylines import byline_from_text, is_role_line, looks_like_person
 from scraper.parse.lead import find_lead, lead_text
-from scraper.parse.vocab import BOILERPLATE_HEADINGS, RELATED_PREFIXES
+from scraper.parse.vocab import BLOCK_TAGS, BOILERPLATE_HEADINGS, RELATED_PREFIXES
 
 #: Paragraphs whose text is mostly links are navigation (0.75: a sentence with a link or
 #: two stays well under, "Read more: <link>" boxes sit near 1.0).
@@ -41,6 +41,18 @@ def _subtree_ids(node: LexborNode) -> set[int]:
     return {n.mem_id for n in node.traverse()}
 
 
+def _without(segments: list[Segment], lead: LexborNode, body: list[LexborNode],
+             memo: WalkMemo) -> list[Segment]:
+    """The body's segments without the lead: those of the walk that skips the lead's
+    subtree. A block lead ends the line before and after it whether walked or skipped,
+    so that walk's segments are the first walk's less those inside the lead, unless a
+    heading inside it heads a related box (its skipped siblings may lie outside)."""
+    inside = _subtree_ids(lead)
+    if lead.tag in BLOCK_TAGS and inside.isdisjoint(memo.related_heads()):
+        return [s for s in segments if s.node.mem_id not in inside]
+    return walk_segments(body, inside, memo)
+
+
 def first_body_paragraph(segments: list[Segment], title: str | None) -> LexborNode | None:
     """The block of the first segment that reads as a body paragraph: not a link list,
     a dateline, a "Related" line or a byline among the first segments."""
@@ -56,6 +68,8 @@ def first_body_paragraph(segments: list[Segment], title: str | None) -> LexborNo
 def is_related_link(segment: Segment) -> bool:
     """ "À lire aussi : <link>", "Read more: <link>", "Tags: a, b" paragraphs."""
     text = segment.text.lstrip(_BULLETS).lower()
+    if not text.startswith(RELATED_PREFIXES):  # one C call for the usual paragraph
+        return False
     for prefix in RELATED_PREFIXES:
         if text.startswith(prefix):
             return segment.link_ratio >= RELATED_MIN_LINK_RATIO or len(text) <= len(prefix) + 3
@@ -113,7 +127,7 @@ def extract_content(scope: LexborNode, body: list[LexborNode],
     lead_node = find_lead(scope, body, segments, first_body_paragraph(segments, title), title)
     lead = lead_text(lead_node) if lead_node is not None else None
     if lead_node is not None:
-        segments = walk_segments(body, _subtree_ids(lead_node), memo)
+        segments = _without(segments, lead_node, body, memo)
     segments, text_bylines = split_bylines(segments)
     kept = [s for s in segments if keep_segment(s, lead, title)]
     paragraphs = tuple(s.text for s in kept if s.kind == "p")

@@ -8,8 +8,11 @@ Textual dates never come from relative phrases and never get an invented offset.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import datetime
+from itertools import accumulate, count
+from operator import add
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -40,19 +43,40 @@ def _ld_dates(objects: list[JsonObject], key: str) -> list[str | None]:
     return [text_value(o.get(key)) for o in objects]
 
 
+class _DateNodes:
+    """The date elements of a page, each found once per ``extract_dates`` call: the
+    scope's ``<time datetime>`` and the label text before each of them."""
+
+    def __init__(self, scope: LexborNode) -> None:
+        self.scope = scope
+        self._times: list[LexborNode] | None = None
+        self._before: dict[int, str] = {}
+
+    def times(self) -> list[LexborNode]:
+        if self._times is None:
+            self._times = self.scope.css("time[datetime]")
+        return self._times
+
+    def before(self, node: LexborNode) -> str:
+        key = node.mem_id
+        if key not in self._before:
+            self._before[key] = _text_before(node)
+        return self._before[key]
+
+
 def _itemprop_dates(tree: LexborHTMLParser, prop: str) -> list[str | None]:
     nodes = tree.css(f'[itemprop="{prop}"]')
     return [attr(n, "datetime") or attr(n, "content") for n in nodes]
 
 
-def _time_dates(scope: LexborNode, tokens: frozenset[str]) -> list[str | None]:
+def _time_dates(found: _DateNodes, tokens: frozenset[str]) -> list[str | None]:
     """``<time datetime>`` carrying a published/updated class (or ``pubdate``)."""
-    found: list[str | None] = []
-    for node in scope.css("time[datetime]"):
+    dates: list[str | None] = []
+    for node in found.times():
         marked = not tokens.isdisjoint(hint_tokens(node))
         if marked or ("pubdate" in node.attributes and "published" in tokens):
-            found.append(attr(node, "datetime"))
-    return found
+            dates.append(attr(node, "datetime"))
+    return dates
 
 
 def _text_before(node: LexborNode) -> str:
@@ -66,17 +90,19 @@ def _text_before(node: LexborNode) -> str:
     return normalize_space("".join(parts))[-LABEL_CHARS:].lower()
 
 
-def _labelled_times(scope: LexborNode, words: tuple[str, ...]) -> list[str | None]:
+def _labelled_times(found: _DateNodes, words: tuple[str, ...]) -> list[str | None]:
     """``<time datetime>`` introduced by a label ("Mis à jour le", "Updated")."""
-    return [attr(n, "datetime") for n in scope.css("time[datetime]")
-            if any(w in _text_before(n) for w in words) and not in_other_story(n, scope)]
+    return [attr(n, "datetime") for n in found.times()
+            if any(w in found.before(n) for w in words)
+            and not in_other_story(n, found.scope)]
 
 
-def _first_time(scope: LexborNode) -> list[str | None]:
+def _first_time(found: _DateNodes) -> list[str | None]:
     """The first ``<time datetime>`` of the article that is not in a related/comment box
     and not labelled as an update."""
-    for node in scope.css("time[datetime]"):
-        if in_other_story(node, scope) or any(w in _text_before(node) for w in UPDATED_WORDS):
+    for node in found.times():
+        if in_other_story(node, found.scope) or any(
+                w in found.before(node) for w in UPDATED_WORDS):
             continue
         return [attr(node, "datetime")]
     return []
@@ -106,20 +132,21 @@ def extract_dates(tree: LexborHTMLParser, meta: MetaMap, ordered: list[JsonObjec
     """(published, modified). ``ordered`` lists the JSON-LD article object first; visible
     text is read only when no machine-readable date exists (numeric dates are month-first
     for ``MONTH_FIRST_LANGUAGES``, day-first otherwise)."""
+    found = _DateNodes(scope)
     published = _first_source((
         lambda: _ld_dates(ordered, "datePublished"),
         lambda: [v for key in PUBLISHED_META for v in meta.get(key, [])],
         lambda: _itemprop_dates(tree, "datePublished"),
-        lambda: _time_dates(scope, PUBLISHED_TOKENS),
-        lambda: _labelled_times(scope, PUBLISHED_WORDS),
-        lambda: _first_time(scope),
+        lambda: _time_dates(found, PUBLISHED_TOKENS),
+        lambda: _labelled_times(found, PUBLISHED_WORDS),
+        lambda: _first_time(found),
     ))
     modified = _first_source((
         lambda: _ld_dates(ordered, "dateModified"),
         lambda: [v for key in MODIFIED_META for v in meta.get(key, [])],
         lambda: _itemprop_dates(tree, "dateModified"),
-        lambda: _time_dates(scope, MODIFIED_TOKENS),
-        lambda: _labelled_times(scope, UPDATED_WORDS),
+        lambda: _time_dates(found, MODIFIED_TOKENS),
+        lambda: _labelled_times(found, UPDATED_WORDS),
     ))
     if published is None:
         text_published, text_modified = text_dates(scope, language in MONTH_FIRST_LANGUAGES)
@@ -256,8 +283,119 @@ def _holder(text_node: LexborNode) -> LexborNode | None:
     return best
 
 
+#: Joins the text nodes of a scope in one C call. HTML parsing drops U+0000 from text or
+#: replaces it by U+FFFD, so the text split on it gives back exactly the text nodes.
+_PIECE_SEP = "\x00"
+#: Every textual date holds a year, four digits in a row (``\d{4}`` scans slower).
+_YEAR = re.compile(r"\d\d\d\d")
+#: Characters that case-insensitive matching (``re.I``) equates with a letter other than
+#: their ``str.lower``: "İ" (which lowers to two characters), "ı" and "ſ" (``re._casefix``).
+_CASE_TWINS = str.maketrans({"\u0130": "i", "ı": "i", "ſ": "s"})
+
+
+def _label_needles(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels that hold no shorter label: a text holding a label holds one of them."""
+    folded = {label.lower().translate(_CASE_TWINS) for label in labels}
+    return tuple(sorted(w for w in folded if not any(o != w and o in w for o in folded)))
+
+
+_LABEL_NEEDLES = _label_needles(TEXT_PUBLISHED_LABELS + TEXT_UPDATED_LABELS)
+
+
+def _fold(text: str) -> str:
+    """``text`` lower-cased as ``re.I`` compares it, one character for one."""
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    text = text.lower()
+    if "ı" in text or "ſ" in text:
+        text = text.translate(_CASE_TWINS)
+    return text
+
+
+def _label_starts(text: str) -> list[int]:
+    """Where a label may start in ``text`` (plain substring search: fast, and wherever
+    ``_PUBLISHED_LABEL`` or ``_UPDATED_LABEL`` matches, one of these does)."""
+    folded = _fold(text)
+    starts: list[int] = []
+    for needle in _LABEL_NEEDLES:
+        found = folded.find(needle)
+        while found >= 0:
+            starts.append(found)
+            found = folded.find(needle, found + 1)
+    return starts
+
+
+def _text_pieces(scope: LexborNode) -> tuple[list[str], set[int], set[int]]:
+    """The non-blank text nodes of ``scope`` as strings, in document order, and the
+    indexes of those that may hold a date label, and of those holding a year (found by
+    searching all the text at once)."""
+    joined = scope.text(deep=True, separator=_PIECE_SEP, skip_empty=True)
+    pieces = joined.split(_PIECE_SEP)
+    # Piece i ends before ends[i] - 1 (its length, the ones before it and a separator
+    # each), so the number of ends at or before a start is the index of its piece.
+    ends = list(map(add, accumulate(map(len, pieces)), count(1)))
+    labels = {bisect_right(ends, start) for start in _label_starts(joined)}
+    years = {bisect_right(ends, m.start()) for m in _YEAR.finditer(joined)}
+    return pieces, labels, years
+
+
+def _text_marks(pieces: list[str], labels: set[int], years: set[int],
+                month_first: bool) -> dict[int, str | None]:
+    """Text nodes that matter, by index: a label (None) or a short standalone date."""
+    marks: dict[int, str | None] = {}
+    for index in sorted(labels | years):
+        raw = pieces[index]
+        if index in labels and (_PUBLISHED_LABEL.search(raw) or _UPDATED_LABEL.search(raw)):
+            marks[index] = None
+        elif index in years and len(normalize_space(raw)) <= MAX_DATELINE_CHARS:
+            value = parse_text_date(raw, month_first)
+            if value:
+                marks[index] = value
+    return marks
+
+
 def text_dates(scope: LexborNode, month_first: bool) -> tuple[str | None, str | None]:
-    """Visible dates: labelled ones, else the first short standalone date line."""
+    """Visible dates: labelled ones, else the first short standalone date line.
+
+    Only the text nodes holding a label or a date are looked at in the tree, found in
+    the text of the whole scope first; the tree walk stops after the last one."""
+    pieces, labels, years = _text_pieces(scope)
+    marks = _text_marks(pieces, labels, years, month_first)
+    if not marks:
+        return None, None
+    last_label = max((i for i, value in marks.items() if value is None), default=-1)
+    last = max(marks)
+    published = modified = standalone = None
+    index = -1
+    for text_node in scope.traverse(include_text=True, skip_empty=True):
+        if text_node.tag != "-text":
+            continue
+        index += 1
+        if index not in marks:
+            continue
+        if text_node.text_content != pieces[index]:  # pieces out of step: walk it all
+            return _walk_text_dates(scope, month_first)
+        holder = text_node.parent
+        value = marks[index]
+        if holder is None or holder.tag in ("script", "style") or (
+                value is not None and standalone is not None) or in_other_story(
+                holder, scope):
+            pass
+        elif value is None:
+            around = _holder(text_node)
+            if around is not None:
+                p, u = labelled_dates(node_text(around), month_first)
+                published, modified = published or p, modified or u
+        else:
+            standalone = value
+        if index >= last or (standalone is not None and index >= last_label) or (
+                published and modified):
+            break
+    return published or standalone, modified
+
+
+def _walk_text_dates(scope: LexborNode, month_first: bool) -> tuple[str | None, str | None]:
+    """``text_dates`` reading every text node of the tree (the reference algorithm)."""
     published = modified = None
     standalone = None
     for text_node in scope.traverse(include_text=True):

@@ -124,6 +124,10 @@ class TextIndex:
         self._link_at: list[int] = []  # element rank of each link, in document order
         self._link_sums: list[int] | None = None
 
+    def covers(self, node: LexborNode) -> bool:
+        """``node`` is in the walked part of the root (not in a skipped subtree)."""
+        return node.mem_id in self._spans
+
     def text(self, node: LexborNode) -> str:
         key = node.mem_id
         found = self._texts.get(key)

@@ -8,12 +8,15 @@ comment heading); the best one scoring at least ``MIN_COMMENT_FORM_SCORE`` wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.models import CommentForm, FormField
 from scraper.parse.captcha import detect_captcha
-from scraper.parse.text import ancestors, attr, has_attr, hint_string, hint_tokens, node_text
+from scraper.parse.text import ancestors, attr, hint_string, hint_tokens, node_text
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
     COMMENT_ACTIONS,
@@ -53,53 +56,79 @@ _OFF_SCREEN = re.compile(r"(?:left|top)\s*:\s*-\s*\d{3,}", re.I)
 HONEYPOT_MARKERS = ("honeypot", "hp_", "ak_hp", "ohnohoney")
 
 
-def _controls(form: LexborNode) -> list[LexborNode]:
-    return [n for n in form.css("input, textarea, select, button") if attr(n, "name")]
+Attrs = dict[str, str | None]
 
 
-def _type(control: LexborNode) -> str:
-    if control.tag in ("textarea", "select"):
-        return control.tag or ""
-    if control.tag == "button":
-        return attr(control, "type").strip().lower() or "submit"
-    return attr(control, "type").strip().lower() or "text"
+class _Control(NamedTuple):
+    """A form control with its attribute dict (read once) and its ``_type``."""
+
+    node: LexborNode
+    tag: str
+    attrs: Attrs
+    kind: str
 
 
-def is_search(form: LexborNode) -> bool:
-    if attr(form, "role").lower() == "search" or "search" in hint_string(form):
-        return True
-    for control in form.css("input"):
-        kind, name = _type(control), attr(control, "name").lower()
+def _get(attrs: Attrs, name: str) -> str:
+    """``attr`` on an attribute dict."""
+    value = attrs.get(name)
+    return value if value is not None else ""
+
+
+def _kind(tag: str, attrs: Attrs) -> str:
+    if tag in ("textarea", "select"):
+        return tag
+    if tag == "button":
+        return _get(attrs, "type").strip().lower() or "submit"
+    return _get(attrs, "type").strip().lower() or "text"
+
+
+def _all_controls(form: LexborNode) -> list[_Control]:
+    """Every control of the form, named or not, in document order."""
+    found: list[_Control] = []
+    for node in form.css(", ".join(CONTROL_TAGS)):
+        tag, attrs = node.tag or "", node.attributes
+        found.append(_Control(node, tag, attrs, _kind(tag, attrs)))
+    return found
+
+
+def _named(controls: list[_Control]) -> list[_Control]:
+    return [c for c in controls if _get(c.attrs, "name")]
+
+
+def _search_marked(form: LexborNode) -> bool:
+    return attr(form, "role").lower() == "search" or "search" in hint_string(form)
+
+
+def _search_field(controls: list[_Control]) -> bool:
+    for control in controls:
+        if control.tag != "input":
+            continue
+        kind, name = control.kind, _get(control.attrs, "name").lower()
         if kind == "search" or (kind == "text" and name in SEARCH_FIELD_NAMES):
             return True
     return False
 
 
-def is_newsletter(form: LexborNode) -> bool:
+def is_newsletter(form: LexborNode, controls: list[_Control]) -> bool:
     action_words = set(re.split(r"[^a-z0-9-]+", attr(form, "action").lower()))
     if not NEWSLETTER_HINTS.isdisjoint(hint_tokens(form) | action_words):
-        return form.css_first("textarea") is None
-    visible = [c for c in _controls(form) if _type(c) not in NON_TEXT_TYPES]
-    return len(visible) == 1 and _type(visible[0]) == "email"
-
-
-def is_excluded(form: LexborNode) -> bool:
-    """Search, newsletter and login forms are never the comment form."""
-    login = form.css_first('input[type="password" i]') is not None
-    return login or is_search(form) or is_newsletter(form)
+        return not any(c.tag == "textarea" for c in controls)
+    visible = [c for c in _named(controls) if c.kind not in NON_TEXT_TYPES]
+    return len(visible) == 1 and visible[0].kind == "email"
 
 
 def _hinted(value: str) -> bool:
     return any(h in value.lower() for h in COMMENT_HINTS)
 
 
-def score_form(form: LexborNode) -> int:
-    score = TEXTAREA_POINTS if form.css_first("textarea") is not None else 0
+def score_form(form: LexborNode, controls: list[_Control]) -> int:
+    score = TEXTAREA_POINTS if any(c.tag == "textarea" for c in controls) else 0
     if _hinted(f"{hint_string(form)} {attr(form, 'name')}"):
         score += HINT_POINTS
-    if any(_hinted(hint_string(a)) for a in list(ancestors(form))[:ANCESTOR_LEVELS]):
+    if any(_hinted(hint_string(a)) for a in islice(ancestors(form), ANCESTOR_LEVELS)):
         score += HINT_POINTS
-    if any(_hinted(f"{attr(c, 'name')} {attr(c, 'id')}") for c in _controls(form)):
+    if any(_hinted(f"{_get(c.attrs, 'name')} {_get(c.attrs, 'id')}")
+           for c in _named(controls)):
         score += HINT_POINTS
     if any(a in attr(form, "action").lower() for a in COMMENT_ACTIONS):
         score += ACTION_POINTS
@@ -154,23 +183,23 @@ def _label_text(node: LexborNode) -> tuple[str | None, bool]:
     return _label_text_from(node_text(node, LABEL_SKIP))
 
 
-def field_label(control: LexborNode, labels: Labels) -> tuple[str | None, bool]:
-    kind = _type(control)
+def field_label(control: _Control, labels: Labels) -> tuple[str | None, bool]:
+    kind, attrs, node = control.kind, control.attrs, control.node
     if kind == "hidden":
         return None, False
     if control.tag == "input" and kind in ("submit", "button", "reset", "image"):
-        return (attr(control, "value") or attr(control, "alt")).strip() or None, False
+        return (_get(attrs, "value") or _get(attrs, "alt")).strip() or None, False
     if control.tag == "button":
-        return node_text(control) or attr(control, "value").strip() or None, False
-    label = labels.get(attr(control, "id"))
+        return node_text(node) or _get(attrs, "value").strip() or None, False
+    label = labels.get(_get(attrs, "id"))
     if label is None:
-        label = next((a for a in ancestors(control) if a.tag == "label"), None)
+        label = next((a for a in ancestors(node) if a.tag == "label"), None)
     if label is not None:
         text, marker = _label_text(label)
         if text:
             return text, marker
     for name in ("aria-label", "placeholder", "title"):
-        text, marker = _label_text_from(attr(control, name))
+        text, marker = _label_text_from(_get(attrs, name))
         if text:
             return text, marker
     return None, False
@@ -182,16 +211,16 @@ def _label_text_from(value: str) -> tuple[str | None, bool]:
     return (text or None), "*" in value
 
 
-def _is_required(control: LexborNode, marker: bool) -> bool:
-    aria = attr(control, "aria-required").strip().lower() == "true"
-    return has_attr(control, "required") or aria or marker
+def _is_required(attrs: Attrs, marker: bool) -> bool:
+    aria = _get(attrs, "aria-required").strip().lower() == "true"
+    return "required" in attrs or aria or marker
 
 
-def _hidden_by_css(node: LexborNode) -> bool:
+def _hidden_by_css(attrs: Attrs) -> bool:
     """Hidden from people: the ``hidden`` attribute or an inline style hiding it."""
-    if has_attr(node, "hidden"):
+    if "hidden" in attrs:
         return True
-    style = attr(node, "style")
+    style = _get(attrs, "style")
     if not style:
         return False
     if _HIDING_STYLE.search(style) is not None:
@@ -199,38 +228,44 @@ def _hidden_by_css(node: LexborNode) -> bool:
     return _POSITIONED.search(style) is not None and _OFF_SCREEN.search(style) is not None
 
 
-def _marked_honeypot(control: LexborNode) -> bool:
-    words = f"{attr(control, 'name')} {attr(control, 'class')} {attr(control, 'id')}".lower()
+def _marked_honeypot(attrs: Attrs) -> bool:
+    words = f"{_get(attrs, 'name')} {_get(attrs, 'class')} {_get(attrs, 'id')}".lower()
     if not any(marker in words for marker in HONEYPOT_MARKERS):
         return False
-    return attr(control, "tabindex").strip() == "-1" or (
-        attr(control, "autocomplete").strip().lower() == "off")
+    return _get(attrs, "tabindex").strip() == "-1" or (
+        _get(attrs, "autocomplete").strip().lower() == "off")
+
+
+def _honeypot(control: _Control, form: LexborNode) -> bool:
+    if control.kind not in TEXT_LIKE_TYPES:
+        return False
+    if _marked_honeypot(control.attrs) or _hidden_by_css(control.attrs):
+        return True
+    for ancestor in ancestors(control.node):
+        if ancestor.mem_id == form.mem_id:
+            return False
+        if _hidden_by_css(ancestor.attributes):
+            return True
+    return False
 
 
 def is_honeypot(control: LexborNode, form: LexborNode) -> bool:
     """A text-like control people cannot see (itself or a container inside the form hidden
     by CSS or ``hidden``), or one named as a trap and kept out of the tab order."""
-    if _type(control) not in TEXT_LIKE_TYPES:
-        return False
-    if _marked_honeypot(control) or _hidden_by_css(control):
-        return True
-    for ancestor in ancestors(control):
-        if ancestor.mem_id == form.mem_id:
-            return False
-        if _hidden_by_css(ancestor):
-            return True
-    return False
+    tag, attrs = control.tag or "", control.attributes
+    return _honeypot(_Control(control, tag, attrs, _kind(tag, attrs)), form)
 
 
-def _field(control: LexborNode, form: LexborNode, labels: Labels) -> FormField:
+def _field(control: _Control, form: LexborNode, labels: Labels) -> FormField:
     label, marker = field_label(control, labels)
-    required = _is_required(control, marker) and _type(control) not in NON_TEXT_TYPES
-    name, kind = attr(control, "name"), _type(control)
-    return FormField(name, kind, label, required, honeypot=is_honeypot(control, form))
+    required = _is_required(control.attrs, marker) and control.kind not in NON_TEXT_TYPES
+    return FormField(_get(control.attrs, "name"), control.kind, label, required,
+                     honeypot=_honeypot(control, form))
 
 
-def form_fields(form: LexborNode, labels: Labels) -> tuple[FormField, ...]:
-    return tuple(_field(control, form, labels) for control in _controls(form))
+def form_fields(form: LexborNode, controls: list[_Control],
+                labels: Labels) -> tuple[FormField, ...]:
+    return tuple(_field(control, form, labels) for control in _named(controls))
 
 
 def _labels(tree: LexborHTMLParser) -> Labels:
@@ -245,18 +280,28 @@ def _method(form: LexborNode) -> str:
     return method if method in ("get", "post", "dialog") else "get"
 
 
+def _candidates(tree: LexborHTMLParser) -> Iterator[tuple[LexborNode, list[_Control]]]:
+    """The page's forms that are not excluded (search, newsletter and login forms are
+    never the comment form), each with its controls (read once)."""
+    for form in tree.css("form"):
+        if form.css_first('input[type="password" i]') is not None or _search_marked(form):
+            continue
+        controls = _all_controls(form)
+        if not (_search_field(controls) or is_newsletter(form, controls)):
+            yield form, controls
+
+
 def extract_comment_form(tree: LexborHTMLParser, base: str | None,
                          url: str | None) -> CommentForm | None:
     """The best-scoring non-excluded form, described; None when no form qualifies."""
-    scored = [(score_form(f), i, f) for i, f in enumerate(tree.css("form"))
-              if not is_excluded(f)]
+    scored = [(score_form(f, c), i, f, c) for i, (f, c) in enumerate(_candidates(tree))]
     if not scored:
         return None
-    score, _, form = max(scored, key=lambda item: (item[0], -item[1]))
+    score, _, form, controls = max(scored, key=lambda item: (item[0], -item[1]))
     if score < MIN_COMMENT_FORM_SCORE:
         return None
     raw_action = attr(form, "action").strip()
     action = (absolute(base, raw_action) if raw_action else url) or url or raw_action
-    fields = form_fields(form, _labels(tree))
+    fields = form_fields(form, controls, _labels(tree))
     return CommentForm(form_heading(form), action, _method(form), fields,
                        detect_captcha(form, fields))

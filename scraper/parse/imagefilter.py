@@ -8,18 +8,26 @@ the element itself (hints, URL tokens, size) and its ancestors (furniture hints,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.blocks import is_boilerplate_heading
-from scraper.parse.teasers import heading_holders, is_teaser_card
+from scraper.parse.teasers import (
+    HEADING_SELECTOR,
+    MAX_TEASER_CHARS,
+    MIN_TEASER_HEADING_LINK_SHARE,
+    TEASER_CARD_TAGS,
+    heading_holders,
+)
 from scraper.parse.text import (
     ancestors,
     attr,
+    hints_match,
     in_other_story,
-    matches_hints,
     node_text,
+    surely_longer,
 )
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
@@ -29,6 +37,7 @@ from scraper.parse.vocab import (
     NON_CONTENT_IMAGE_SUBSTRINGS,
     NON_CONTENT_IMAGE_TOKENS,
     NON_CONTENT_IMAGE_URL_TOKENS,
+    SKIP_TAGS,
     SUBHEADING_TAGS,
 )
 
@@ -44,29 +53,65 @@ FURNITURE_ANCESTOR_TAGS = frozenset({"nav", "footer", "aside", "amp-iframe", "if
                                      "amp-ad", "amp-sticky-ad", "amp-embed", "button", "form"})
 _URL_TOKEN = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"^\s*(\d+)")
+#: A URL ``urlsplit`` reads plainly: an optional http(s) scheme, an optional authority
+#: that is a bare host name (no user, port or IPv6 literal), a path, then anything after
+#: ``?`` or ``#``; no leading space, and no tab or newline (``urlsplit`` removes them)
+#: before the query. Groups: netloc, path.
+_PLAIN_URL = re.compile(
+    r"(?:https?:)?(?://([A-Za-z0-9.-]*)|(?!//))(/[^?#\t\r\n]*)?(?:[?#].*)?", re.S)
+#: One of ``NON_CONTENT_IMAGE_URL_TOKENS`` as a whole token of a lower-cased URL path
+#: (what splitting the path on ``_URL_TOKEN`` would give), found in one search.
+_NON_CONTENT_PATH_TOKEN = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    sorted(t for t in NON_CONTENT_IMAGE_URL_TOKENS if re.fullmatch(r"[a-z0-9]+", t)))
+    + r")(?![a-z0-9])")
+
+#: Paragraphs read at most to prove a box longer than a teaser card (then the exact test).
+MAX_PROOF_PARAGRAPHS = 8
+
+#: An element's attributes, read once (``LexborNode.attributes`` builds a new dict).
+Attrs = dict[str, str | None]
 
 
-def _dimension(node: LexborNode, name: str) -> int | None:
-    match = _DIGITS.match(attr(node, name))
+def _dimension(attrs: Attrs, name: str) -> int | None:
+    match = _DIGITS.match(attrs.get(name) or "")
     return int(match.group(1)) if match else None
 
 
-def _too_small(node: LexborNode) -> bool:
-    width, height = _dimension(node, "width"), _dimension(node, "height")
+def _too_small(attrs: Attrs) -> bool:
+    width, height = _dimension(attrs, "width"), _dimension(attrs, "height")
     if width is not None and height is not None:
         return max(width, height) <= MAX_ICON_PX
     known = width if width is not None else height
     return known is not None and known <= MAX_PIXEL_PX
 
 
-def _url_tokens(url: str) -> tuple[set[str], set[str]]:
-    """(host labels, path tokens) of an image URL, lower-cased."""
-    try:
-        parts = urlsplit(url.lower())
-    except ValueError:
-        return set(), set()
-    host = set((parts.hostname or "").split("."))
-    return host, {t for t in _URL_TOKEN.split(parts.path) if t}
+def netloc_path(url: str) -> tuple[str, str]:
+    """``urlsplit(url)``'s (netloc, path), read with one regex for the usual shapes
+    (``http(s)://host/path``, ``//host/path``, ``/path``: a plain host, no tab or newline
+    before the query); raises ``ValueError`` as ``urlsplit`` does."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        return plain.group(1) or "", plain.group(2) or ""
+    parts = urlsplit(url)
+    return parts.netloc, parts.path
+
+
+def _ad_url(url: str) -> bool:
+    """A host label of an ad server, or a path token naming a non-content picture (a
+    token: a whole run of lower-case letters and digits)."""
+    lowered = url.lower()
+    plain = _PLAIN_URL.fullmatch(lowered)
+    if plain is not None:  # a plain host is its hostname
+        host, path = plain.group(1) or "", plain.group(2) or ""
+    else:
+        try:
+            parts = urlsplit(lowered)
+        except ValueError:
+            return False
+        host, path = parts.hostname or "", parts.path
+    if not AD_HOST_TOKENS.isdisjoint(host.split(".")):
+        return True
+    return _NON_CONTENT_PATH_TOKEN.search(path) is not None
 
 
 def _script_fallback(node: LexborNode) -> bool:
@@ -82,17 +127,22 @@ def _script_fallback(node: LexborNode) -> bool:
     return sibling is not None and sibling.tag == "script"
 
 
+def _non_content_hints(attrs: Attrs) -> bool:
+    """``class``/``id`` name a logo, icon, avatar, ad, related box... (cached per value)."""
+    return hints_match(attrs.get("class") or "", attrs.get("id") or "",
+                       NON_CONTENT_IMAGE_TOKENS, NON_CONTENT_IMAGE_SUBSTRINGS)
+
+
 def _own_signals(node: LexborNode) -> bool:
     """The element names itself a logo/icon/avatar/pixel, or comes from an ad server."""
-    if "placeholder" in node.attributes or _too_small(node) or _script_fallback(node):
+    attrs = node.attributes
+    if "placeholder" in attrs or _too_small(attrs) or _script_fallback(node):
         return True
-    if matches_hints(node, NON_CONTENT_IMAGE_TOKENS, NON_CONTENT_IMAGE_SUBSTRINGS):
+    if _non_content_hints(attrs):
         return True
-    if attr(node, "alt").strip().lower() in AD_ALT_TEXTS:
+    if (attrs.get("alt") or "").strip().lower() in AD_ALT_TEXTS:
         return True
-    host, path = _url_tokens(attr(node, "src") or attr(node, "data-src"))
-    return not host.isdisjoint(AD_HOST_TOKENS) or not path.isdisjoint(
-        NON_CONTENT_IMAGE_URL_TOKENS)
+    return _ad_url(attrs.get("src") or attrs.get("data-src") or "")
 
 
 def _link_is_furniture(link: LexborNode, base: str | None) -> bool:
@@ -105,12 +155,14 @@ def _link_is_furniture(link: LexborNode, base: str | None) -> bool:
         return True
     target = absolute(base, href) or href
     try:
-        path = urlsplit(target).path
+        path = netloc_path(target)[1]
     except ValueError:
         return False
     if path in ("", "/"):
         return True
     if path.lower().endswith(IMAGE_EXTENSIONS):
+        return False
+    if not link.text(deep=True).strip():  # no text at all (a picture link), told in C
         return False
     return bool(node_text(link))
 
@@ -121,51 +173,193 @@ def _titled_box(node: LexborNode) -> bool:
                for child in node.iter())
 
 
-def _data_hints(node: LexborNode) -> bool:
-    data = f"{attr(node, 'data-module')} {attr(node, 'data-component')}".lower()
+def _data_hints(attrs: Attrs) -> bool:
+    module, component = attrs.get("data-module"), attrs.get("data-component")
+    if not module and not component:
+        return False
+    data = f"{module or ''} {component or ''}".lower()
     return not NON_CONTENT_IMAGE_TOKENS.isdisjoint(_URL_TOKEN.split(data))
 
 
-def _ancestor_is_furniture(node: LexborNode, base: str | None,
-                           holders: set[int] | None) -> bool:
-    if node.tag in FURNITURE_ANCESTOR_TAGS or _data_hints(node) or _titled_box(node):
+def _links_elsewhere(node: LexborNode) -> bool:
+    """A link to another page (not an in-page ``#`` anchor)."""
+    href = attr(node, "href").strip()
+    return node.tag == "a" and bool(href) and not href.startswith("#")
+
+
+def _in_link(heading: LexborNode, card: LexborNode) -> bool:
+    """The heading sits in a link to another page inside the card (or is one)."""
+    for ancestor in ancestors(heading):
+        if ancestor.mem_id == card.mem_id:
+            break
+        if _links_elsewhere(ancestor):
+            return True
+    return False
+
+
+def _mostly_linked(heading: LexborNode) -> bool:
+    """Most of the heading's text is in links to other pages."""
+    links = [a for a in heading.css("a") if _links_elsewhere(a)]
+    if not links:  # no linked text: the heading's own text need not be measured
+        return False
+    text = len(node_text(heading))
+    linked = sum(len(node_text(a)) for a in links)
+    return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
+
+
+def _paragraphs_longer(node: LexborNode, limit: int) -> bool:
+    """The text of the paragraphs below ``node`` (those shown: not in a skipped element,
+    nor in another paragraph) is longer than ``limit``: then so is ``node_text(node)``,
+    which holds each of them whole. A cheap proof for a large box; False: unknown."""
+    total = 0
+    for count, paragraph in enumerate(node.css("p")):
+        if count == MAX_PROOF_PARAGRAPHS:
+            return False
+        if paragraph.mem_id != node.mem_id and not _shown_part(paragraph, node):
+            continue
+        total += len(node_text(paragraph))
+        if total > limit:
+            return True
+    return False
+
+
+def _shown_part(paragraph: LexborNode, node: LexborNode) -> bool:
+    """No element from the paragraph's parent up to ``node`` is skipped or a paragraph."""
+    for ancestor in ancestors(paragraph):
+        if ancestor.tag in SKIP_TAGS or ancestor.tag == "p":
+            return False
+        if ancestor.mem_id == node.mem_id:
+            return True
+    return False
+
+
+def _longer_than_teaser(node: LexborNode) -> bool:
+    """``node_text(node)`` is longer than a teaser card's: bounds first, told in C (the
+    paragraphs of a large box; every text node and element of a small one), then the
+    exact length (``surely_longer`` subtracts every skipped element: a costly query)."""
+    raw = len(node.text(deep=True))  # every text node, shown or not
+    if raw > MAX_TEASER_CHARS and _paragraphs_longer(node, MAX_TEASER_CHARS):
         return True
-    if attr(node, "role").lower() in BOILERPLATE_ROLES:
+    if raw < MAX_TEASER_CHARS and raw + 2 * len(node.css("*")) <= MAX_TEASER_CHARS:
+        return False  # node_text adds at most a space before and after each element
+    return surely_longer(node, MAX_TEASER_CHARS) or len(node_text(node)) > MAX_TEASER_CHARS
+
+
+def _ancestor_is_furniture(node: LexborNode, base: str | None, memo: FurnitureMemo) -> bool:
+    """Furniture by tag, ``data-*``/role/class hints, a card link, a boilerplate-titled
+    box or a teaser card (the attribute checks first: they are the cheapest)."""
+    tag = node.tag
+    if tag in FURNITURE_ANCESTOR_TAGS:
         return True
-    if node.tag == "a" and _link_is_furniture(node, base):
+    attrs = node.attributes
+    if _data_hints(attrs) or (attrs.get("role") or "").lower() in BOILERPLATE_ROLES:
         return True
-    if matches_hints(node, NON_CONTENT_IMAGE_TOKENS, NON_CONTENT_IMAGE_SUBSTRINGS):
+    if _non_content_hints(attrs):
         return True
-    return is_teaser_card(node, holders)
+    if tag == "a" and _link_is_furniture(node, base):
+        return True
+    holders = memo.holders
+    if holders is not None and node.mem_id not in holders:
+        return False  # no heading below: neither a titled box nor a teaser card
+    return _titled_box(node) or _teaser(node, memo)
+
+
+def _teaser(node: LexborNode, memo: FurnitureMemo) -> bool:
+    """``is_teaser_card`` (of an element known to hold a heading): its cheap condition,
+    a linked heading, checked before the text length, costly on large boxes."""
+    if node.tag not in TEASER_CARD_TAGS:
+        return False
+    heading = node.css_first(HEADING_SELECTOR)
+    if heading is None or not (_in_link(heading, node) or memo.mostly_linked(heading)):
+        return False
+    return not _longer_than_teaser(node)
+
+
+class Ancestry:
+    """The ancestors of one element, nearest first, climbed only as far as asked (a
+    picture found to be furniture low down never climbs to the top)."""
+
+    def __init__(self, node: LexborNode) -> None:
+        self.known: list[LexborNode] = []
+        self._rest = ancestors(node)
+
+    def __iter__(self) -> Iterator[LexborNode]:
+        """Every ancestor, nearest first, climbing further only when asked for it."""
+        index = 0
+        while True:
+            if index == len(self.known) and not self._climb():
+                return
+            yield self.known[index]
+            index += 1
+
+    def _climb(self) -> bool:
+        """One more ancestor known; False at the top."""
+        parent = next(self._rest, None)
+        if parent is None:
+            return False
+        self.known.append(parent)
+        return True
+
+    def first(self, count: int) -> list[LexborNode]:
+        """The nearest ``count`` ancestors (fewer near the top)."""
+        while len(self.known) < count and self._climb():
+            pass
+        return self.known[:count]
+
+    def all(self) -> list[LexborNode]:
+        """Every ancestor."""
+        while self._climb():
+            pass
+        return self.known
 
 
 class FurnitureMemo:
     """Per page: which ancestors are furniture (each judged once, however many pictures
-    sit below it), and which elements hold a heading (``is_teaser_card``'s early-out)."""
+    sit below it), which elements hold a heading (the early-out of the box and teaser
+    checks; found on first use) and which headings are mostly link text (nested boxes
+    share their first heading)."""
 
     def __init__(self, root: LexborNode | None) -> None:
-        self.holders = heading_holders(root) if root is not None else None
+        self.root = root
+        self._holders: set[int] | None = None
         self.known: dict[int, bool] = {}
+        self.linked: dict[int, bool] = {}
+
+    @property
+    def holders(self) -> set[int] | None:
+        """``mem_id`` of the elements holding a subheading (None without a root)."""
+        if self._holders is None and self.root is not None:
+            self._holders = heading_holders(self.root)
+        return self._holders
 
     def is_furniture(self, node: LexborNode, base: str | None) -> bool:
         key = node.mem_id
         found = self.known.get(key)
         if found is None:
-            found = self.known[key] = _ancestor_is_furniture(node, base, self.holders)
+            found = self.known[key] = _ancestor_is_furniture(node, base, self)
+        return found
+
+    def mostly_linked(self, heading: LexborNode) -> bool:
+        """``_mostly_linked``, once per heading."""
+        key = heading.mem_id
+        found = self.linked.get(key)
+        if found is None:
+            found = self.linked[key] = _mostly_linked(heading)
         return found
 
 
 def is_content_visual(node: LexborNode, scope: LexborNode | None, base: str | None,
-                      memo: FurnitureMemo | None = None) -> bool:
+                      memo: FurnitureMemo | None = None,
+                      chain: Iterable[LexborNode] | None = None) -> bool:
     """A picture of the article (``scope`` is None for a lead image outside the scope);
-    ``memo`` shares the ancestors' verdicts between the pictures of one page."""
+    ``memo`` shares the ancestors' verdicts between the pictures of one page, ``chain``
+    gives the ancestors of ``node`` when the caller already has them."""
     if _own_signals(node):
         return False
     memo = memo if memo is not None else FurnitureMemo(None)
-    for ancestor in ancestors(node):
-        if scope is not None and ancestor.mem_id == scope.mem_id:
-            break
-        if ancestor.tag in ("body", "html"):
+    scope_id = scope.mem_id if scope is not None else None
+    for ancestor in chain if chain is not None else ancestors(node):
+        if ancestor.mem_id == scope_id or ancestor.tag in ("body", "html"):
             break
         if memo.is_furniture(ancestor, base):
             return False

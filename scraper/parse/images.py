@@ -12,26 +12,32 @@ class, or the ``aria-describedby`` target. A credit in its own element is separa
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.models import Image
 from scraper.parse.body import link_density
 from scraper.parse.bylines import clean_name, is_agency, looks_like_person
-from scraper.parse.imagefilter import FurnitureMemo, is_content_visual
+from scraper.parse.imagefilter import (
+    Ancestry,
+    Attrs,
+    FurnitureMemo,
+    is_content_visual,
+    netloc_path,
+)
 from scraper.parse.jsonld import JsonObject, id_index, names, text_value, types_of
 from scraper.parse.metadata import MetaMap
 from scraper.parse.text import (
-    ancestors,
     attr,
     has_media,
-    hint_tokens,
-    is_hidden,
-    matches_hints,
+    hidden_attrs,
+    hints_match,
     normalize_space,
+    tokens_of,
 )
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
@@ -54,6 +60,15 @@ MAX_CAPTION_LINK_DENSITY = 0.5
 #: og:image / twitter:image name the lead image (JSON-LD ``image`` comes first).
 LEAD_IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
 VISUAL_SELECTOR = "img, amp-img"
+#: Elements that may be a caption besides ``<figcaption>`` (looked for first, on its own:
+#: one tag is a quicker query); ``_caption_kind`` tells which are, and how.
+CAPTION_CANDIDATES = "[class], [id], [itemprop]"
+#: Caption kinds, ``<figcaption>`` preferred, then ``itemprop=caption``, then a class.
+NOT_CAPTION, FIGCAPTION, ITEMPROP_CAPTION, HINTED_CAPTION = range(4)
+#: Never a caption, whatever their class says.
+NOT_CAPTION_TAGS = frozenset({"img", "meta", "a", "amp-img", "picture", "source"})
+#: No class/id tokens: screen-reader-only text is told by substrings alone.
+NO_TOKENS: frozenset[str] = frozenset()
 _CREDIT_LABEL = re.compile(
     r"^\(?\s*(?:" + "|".join(re.escape(w) for w in CREDIT_LABELS) + r")\s*[:,]|^\(?\s*©", re.I)
 #: A credit beside (not inside) the caption is a short line; a credit told apart only by
@@ -95,6 +110,19 @@ def _real(value: str) -> str | None:
     return value if value and not value.lower().startswith(("data:", "about:", "#")) else None
 
 
+def _source_candidates(node: LexborNode, attrs: Attrs) -> Iterator[str | None]:
+    """Sources after the lazy ones, best first: a lazy ``srcset``, ``src``, ``srcset``,
+    then the ``<source>`` elements of a ``<picture>`` (each read only when needed)."""
+    lazy_set = next((attrs.get(n) or "" for n in LAZY_SRCSET_ATTRS if attrs.get(n)), "")
+    yield srcset_largest(lazy_set) if lazy_set else None
+    yield _real(attrs.get("src") or "")
+    yield srcset_largest(attrs.get("srcset") or "")
+    parent = node.parent
+    if parent is not None and parent.tag == "picture":
+        for source in parent.css("source"):
+            yield srcset_largest(attr(source, "srcset") or attr(source, "data-srcset"))
+
+
 def image_source(node: LexborNode) -> str | None:
     """The real (not placeholder) source of an ``<img>``/``<amp-img>``, unresolved."""
     attrs = node.attributes  # one dict per node, not one per attribute read
@@ -102,41 +130,94 @@ def image_source(node: LexborNode) -> str | None:
         found = _real(attrs.get(name) or "")
         if found:
             return found
-    lazy_set = next((attrs.get(n) or "" for n in LAZY_SRCSET_ATTRS if attrs.get(n)), "")
-    candidates = [srcset_largest(lazy_set) if lazy_set else None, _real(attrs.get("src") or ""),
-                  srcset_largest(attrs.get("srcset") or "")]
-    parent = node.parent
-    picture = parent if parent is not None and parent.tag == "picture" else None
-    if picture is not None:
-        candidates.extend(srcset_largest(attr(s, "srcset") or attr(s, "data-srcset"))
-                          for s in picture.css("source"))
-    for candidate in candidates:
+    for candidate in _source_candidates(node, attrs):
         found = _real(candidate or "")
         if found:
             return found
     return None
 
 
-def _is_caption_node(node: LexborNode) -> bool:
-    if node.tag in ("img", "meta", "a", "amp-img", "picture", "source"):
-        return False
-    return (node.tag == "figcaption" or "caption" in attr(node, "itemprop").lower()
-            or not CAPTION_TOKENS.isdisjoint(hint_tokens(node)))
+def _caption_kind(node: LexborNode) -> int:
+    """``FIGCAPTION``, ``ITEMPROP_CAPTION``, ``HINTED_CAPTION`` or ``NOT_CAPTION``."""
+    tag = node.tag
+    if tag in NOT_CAPTION_TAGS:
+        return NOT_CAPTION
+    if tag == "figcaption":
+        return FIGCAPTION
+    attrs = node.attributes
+    if "caption" in (attrs.get("itemprop") or "").lower():
+        return ITEMPROP_CAPTION
+    tokens = tokens_of(attrs.get("class") or "", attrs.get("id") or "")
+    return NOT_CAPTION if CAPTION_TOKENS.isdisjoint(tokens) else HINTED_CAPTION
 
 
-def _contains(outer: LexborNode, inner: LexborNode) -> bool:
-    return outer.mem_id == inner.mem_id or any(a.mem_id == outer.mem_id for a in ancestors(inner))
+#: A caption candidate: the element, its ``mem_id`` and its caption kind.
+Candidate = tuple[LexborNode, int, int]
 
 
-def caption_node(container: LexborNode, visual: LexborNode) -> LexborNode | None:
-    """``<figcaption>`` first, then ``itemprop=caption``, then a caption class."""
-    found = [n for n in container.css("figcaption, [itemprop], [class], [id]")
-             if n.mem_id != container.mem_id and _is_caption_node(n)
-             and not _contains(n, visual)]
-    figcaptions = [n for n in found if n.tag == "figcaption"]
-    itemprops = [n for n in found if "caption" in attr(n, "itemprop").lower()]
-    chosen = figcaptions or itemprops or found
-    return chosen[0] if chosen else None
+class Captions:
+    """Per page: the tree, each element's caption kind, and each container's caption
+    elements and visual count (the containers tried for one visual nest, and neighbouring
+    visuals share them: each element is judged once, each container searched once)."""
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.tree = tree
+        self.kinds: dict[int, int] = {}
+        self.found: dict[int, list[Candidate]] = {}
+        self.counts: dict[int, int] = {}
+
+    def kind(self, node: LexborNode, key: int) -> int:
+        """The caption kind of ``node`` (``key`` is its ``mem_id``)."""
+        found = self.kinds.get(key)
+        if found is None:
+            found = self.kinds[key] = _caption_kind(node)
+        return found
+
+    def candidates(self, container: LexborNode) -> list[Candidate]:
+        """The caption elements below ``container`` with a class, id or ``itemprop``, in
+        document order."""
+        own = container.mem_id
+        found = self.found.get(own)
+        if found is None:
+            found = self.found[own] = [
+                (node, key, kind) for node in container.css(CAPTION_CANDIDATES)
+                if (key := node.mem_id) != own and (kind := self.kind(node, key))]
+        return found
+
+    def visual_count(self, container: LexborNode) -> int:
+        """``_visual_count`` of ``container``, counted once."""
+        own = container.mem_id
+        found = self.counts.get(own)
+        if found is None:
+            found = self.counts[own] = _visual_count(container)
+        return found
+
+
+def line_of(visual: LexborNode, chain: list[LexborNode]) -> set[int]:
+    """``mem_id`` of the visual and of ``chain``, ancestors of it (elements containing it)."""
+    return {visual.mem_id, *(a.mem_id for a in chain)}
+
+
+def caption_node(container: LexborNode, line: set[int],
+                 captions: Captions) -> LexborNode | None:
+    """``<figcaption>`` first, then ``itemprop=caption``, then a caption class: the
+    first of the container's elements (not containing the visual: ``line``) of that kind."""
+    own = container.mem_id
+    for node in container.css("figcaption"):
+        if node.mem_id != own and node.mem_id not in line:
+            return node
+    first: LexborNode | None = None  # every figcaption left contains the visual
+    itemprop: LexborNode | None = None
+    for node, key, kind in captions.candidates(container):
+        if key in line:
+            continue
+        if kind == FIGCAPTION:
+            return node
+        if first is None:
+            first = node
+        if kind == ITEMPROP_CAPTION and itemprop is None:
+            itemprop = node
+    return itemprop if itemprop is not None else first
 
 
 def _visual_count(node: LexborNode) -> int:
@@ -144,22 +225,30 @@ def _visual_count(node: LexborNode) -> int:
                 if n.parent is None or n.parent.tag != "noscript"})
 
 
-def caption_container(visual: LexborNode, tree: LexborHTMLParser) -> tuple[
+def _described_by(visual: LexborNode, near: list[LexborNode], tree: LexborHTMLParser) -> tuple[
         LexborNode | None, LexborNode | None]:
-    """(the element holding the visual and its caption, the caption element)."""
-    for node in (visual, *list(ancestors(visual))[:MAX_CAPTION_LEVELS + 1]):
+    """(the visual or a near ancestor with ``aria-describedby``, the element it names)."""
+    for node in (visual, *near):
         target = attr(node, "aria-describedby").split()
         if target:
             described = tree.css_first(f'[id="{target[0]}"]')
             if described is not None:
                 return node, described
-    for level, node in enumerate(ancestors(visual)):
-        if node.tag in ("body", "html", "main") or level > MAX_CAPTION_LEVELS:
+    return None, None
+
+
+def caption_container(near: list[LexborNode], line: set[int], captions: Captions) -> tuple[
+        LexborNode | None, LexborNode | None]:
+    """(the element holding the visual and its caption, the caption element): the
+    nearest of its ancestors ``near`` holding a caption; ``line`` is their and the
+    visual's ``mem_id``."""
+    for node in near:
+        if node.tag in ("body", "html", "main"):
             break
         if node.tag == "figure":
-            return node, caption_node(node, visual)
-        found = caption_node(node, visual)
-        if found is not None and _visual_count(node) == 1:
+            return node, caption_node(node, line, captions)
+        found = caption_node(node, line, captions)
+        if found is not None and captions.visual_count(node) == 1:
             return node, found
     return None, None
 
@@ -167,17 +256,18 @@ def caption_container(visual: LexborNode, tree: LexborHTMLParser) -> tuple[
 def _is_credit(node: LexborNode, in_caption: bool) -> bool:
     """A credit-marked element, a ``<small>``/``<cite>`` in the caption, or a short element
     opening with a credit label ("Photo:", "Crédit :", "Image source,")."""
-    if not CREDIT_TOKENS.isdisjoint(hint_tokens(node)):
+    attrs = node.attributes
+    if not CREDIT_TOKENS.isdisjoint(tokens_of(attrs.get("class") or "", attrs.get("id") or "")):
         return True
-    if attr(node, "itemprop") in CREDIT_ITEMPROPS:
+    if (attrs.get("itemprop") or "") in CREDIT_ITEMPROPS:
         return True
     if in_caption and node.tag in ("small", "cite"):
         return True
-    text = normalize_space("".join(t.text_content or "" for t in node.traverse(
-        include_text=True) if t.tag == "-text"))
-    if not in_caption and (len(text) > MAX_CREDIT_CHARS or node.css_first(VISUAL_SELECTOR)):
+    text = normalize_space(node.text(deep=True))  # every text node below, in C
+    if _CREDIT_LABEL.match(text) is None:
         return False
-    return _CREDIT_LABEL.match(text) is not None
+    return in_caption or (len(text) <= MAX_CREDIT_CHARS
+                          and node.css_first(VISUAL_SELECTOR) is None)
 
 
 def _names_only(text: str) -> bool:
@@ -196,10 +286,10 @@ def _element_children(caption: LexborNode) -> list[LexborNode]:
     return children
 
 
-def structural_credit(caption: LexborNode) -> LexborNode | None:
-    """A caption written as separate elements with no text between them, the last one a
-    short line of names (El País's ``<span>caption</span><span>Name (Agency)</span>``)."""
-    children = _element_children(caption)
+def structural_credit(children: list[LexborNode]) -> LexborNode | None:
+    """A caption written as separate elements with no text between them (``children``:
+    ``_element_children``), the last one a short line of names (El País's
+    ``<span>caption</span><span>Name (Agency)</span>``)."""
     if not children or children[-1].tag == "a":
         return None
     text = unlabelled(text_without(children[-1]))
@@ -208,27 +298,37 @@ def structural_credit(caption: LexborNode) -> LexborNode | None:
     return None
 
 
-def trailing_link(caption: LexborNode) -> LexborNode | None:
-    """A link set after a caption made of elements ("Purchase Licensing Rights"): a
-    service link, not part of the caption."""
-    children = _element_children(caption)
+def trailing_link(children: list[LexborNode]) -> LexborNode | None:
+    """A link set after a caption made of elements (``children``: ``_element_children``),
+    "Purchase Licensing Rights": a service link, not part of the caption."""
     return children[-1] if children and children[-1].tag == "a" else None
 
 
-def credit_node(container: LexborNode, caption: LexborNode | None,
-                visual: LexborNode) -> LexborNode | None:
-    """The credit element: in the caption (not the caption itself), else in the figure."""
-    for scope, in_caption in ((caption, True), (container, False)):
-        if scope is None:
+def _first_credit(scope: LexborNode, skipped: set[int], in_caption: bool,
+                  caption: LexborNode | None) -> LexborNode | None:
+    """The first credit element below ``scope``, none of ``skipped`` nor in ``caption``."""
+    own = scope.mem_id
+    within: set[int] | None = None
+    for node in scope.css("*"):
+        key = node.mem_id
+        if key == own or key in skipped:
             continue
-        for node in scope.css("*"):
-            if node.mem_id == scope.mem_id or _contains(node, visual):
+        if caption is not None:
+            if within is None:  # the caption and its descendants, found once
+                within = {caption.mem_id, *(n.mem_id for n in caption.css("*"))}
+            if key in within:
                 continue
-            if caption is not None and not in_caption and _contains(caption, node):
-                continue
-            if _is_credit(node, in_caption):
-                return node
+        if _is_credit(node, in_caption):
+            return node
     return None
+
+
+def credit_node(container: LexborNode, caption: LexborNode | None,
+                line: set[int]) -> LexborNode | None:
+    """The credit element: in the caption (not the caption itself), else in the figure;
+    never one containing the visual (``line``: the visual and its ancestors)."""
+    found = _first_credit(caption, line, True, None) if caption is not None else None
+    return found if found is not None else _first_credit(container, line, False, caption)
 
 
 def unlabelled(text: str) -> str:
@@ -238,7 +338,9 @@ def unlabelled(text: str) -> str:
 
 def _unseen(node: LexborNode) -> bool:
     """Hidden, or only for screen readers ("Image caption, " labels)."""
-    return is_hidden(node) or matches_hints(node, frozenset(), SCREEN_READER_SUBSTRINGS)
+    attrs = node.attributes
+    return hidden_attrs(attrs) or hints_match(attrs.get("class") or "", attrs.get("id") or "",
+                                              NO_TOKENS, SCREEN_READER_SUBSTRINGS)
 
 
 def text_without(node: LexborNode, *removed: LexborNode | None) -> str:
@@ -275,22 +377,36 @@ def split_known_credit(caption: str | None, credit: str | None,
     return head or None, known
 
 
-def describe(visual: LexborNode, tree: LexborHTMLParser,
+def describe(visual: LexborNode, ancestry: Ancestry, captions: Captions,
              credits: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """(caption, credit) of a visual; ``credits`` are those structured data names."""
-    container, caption = caption_container(visual, tree)
+    near = ancestry.first(MAX_CAPTION_LEVELS + 1)
+    container, caption = _described_by(visual, near, captions.tree)
+    if container is not None:  # the caption may lie anywhere: every ancestor is excluded
+        line = line_of(visual, ancestry.all())
+    else:  # all below the container: the ancestors up to it are all that contain the visual
+        line = line_of(visual, near)
+        container, caption = caption_container(near, line, captions)
     if container is None:
         return None, None
-    if caption is not None and link_density(caption) > MAX_CAPTION_LINK_DENSITY:
+    if caption is not None and _link_card(caption):
         caption = None
-    credit = credit_node(container, caption, visual)
+    credit = credit_node(container, caption, line)
     credit_text = text_without(credit) if credit is not None else None
-    if credit is None and caption is not None:
-        credit = structural_credit(caption)  # recognised by its names: shown without label
+    if caption is None:
+        return split_known_credit(None, credit_text or None, credits)
+    children = _element_children(caption)
+    if credit is None:
+        credit = structural_credit(children)  # recognised by its names: shown without label
         credit_text = unlabelled(text_without(credit)) if credit is not None else None
-    caption_text = text_without(caption, credit, trailing_link(caption)) if (
-        caption is not None) else None
+    caption_text = text_without(caption, credit, trailing_link(children))
     return split_known_credit(caption_text or None, credit_text or None, credits)
+
+
+def _link_card(caption: LexborNode) -> bool:
+    """A "caption" mostly made of links (none: no text to measure)."""
+    return caption.css_first("a") is not None and link_density(
+        caption) > MAX_CAPTION_LINK_DENSITY
 
 
 def structured_credits(article: JsonObject | None, objects: list[JsonObject]) -> tuple[
@@ -312,11 +428,11 @@ def _url_key(url: str) -> str:
     """Host and file name without a size suffix: the same picture at another size or
     crop (``photo-1200x800.jpg``, ``/664/0/75/0/photo.jpg``) has the same key."""
     try:
-        parts = urlsplit(url)
+        netloc, path = netloc_path(url)
     except ValueError:  # a malformed URL (bad IPv6 literal): compared as written
         return url
-    name = _SIZE_VARIANT.sub("", parts.path.rsplit("/", 1)[-1])
-    return f"{parts.netloc.lower()}/{name}"
+    name = _SIZE_VARIANT.sub("", path.rsplit("/", 1)[-1])
+    return f"{netloc.lower()}/{name}"
 
 
 def _image_urls(value: Any) -> list[str]:
@@ -336,48 +452,114 @@ def lead_image_keys(article: JsonObject | None, meta: MetaMap, base: str | None)
     return {_url_key(u) for u in (absolute(base, r) for r in raw) if u}
 
 
-def _visual_figure(node: LexborNode, tree: LexborHTMLParser, base: str | None,
-                   position: int, credits: tuple[str, ...]) -> Figure:
-    source = image_source(node)
-    url = absolute(base, source) if source else None
-    caption, credit = describe(node, tree, credits)
-    return Figure(url, caption, credit, position)
+def _visuals(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Every ``<img>``/``<amp-img>`` of the page, in document order. ``tags`` answers at
+    once for a tag name the page never uses (a CSS query for a custom element's name
+    costs a walk of the page): most pages have no ``<amp-img>``."""
+    return tree.css(VISUAL_SELECTOR) if tree.tags("amp-img") else tree.css("img")
 
 
-def _outside_figure(node: LexborNode, tree: LexborHTMLParser, base: str | None,
-                    lead_keys: set[str], order: dict[int, int], credits: tuple[str, ...],
-                    memo: FurnitureMemo) -> Figure | None:
-    """A visual outside the scope: the lead image when its source is one of
-    ``lead_keys`` (checked first: cheap) and it is content."""
-    source = image_source(node)
-    url = absolute(base, source) if source else None
-    if not url or _url_key(url) not in lead_keys or not is_content_visual(
-            node, None, base, memo):
+def _subtree_span(node: LexborNode, order: dict[int, int]) -> tuple[int, int] | None:
+    """(position of ``node``, position of the first element after its subtree): its
+    subtree is the positions in between. None when ``node`` has no position."""
+    start = order.get(node.mem_id)
+    if start is None:
         return None
-    return _visual_figure(node, tree, base, order.get(node.mem_id, 0), credits)
+    current: LexborNode | None = node
+    while current is not None:
+        sibling = current.next
+        while sibling is not None:
+            position = order.get(sibling.mem_id)  # None for a text node
+            if position is not None:
+                return start, position
+            sibling = sibling.next
+        current = current.parent
+    return start, sys.maxsize
+
+
+def _inside_ids(scope: LexborNode, visuals: list[LexborNode],
+                order: dict[int, int]) -> set[int]:
+    """``mem_id`` of the visuals in ``scope`` (or ``scope`` itself), told from document
+    positions (no second query); a CSS query when a position is unknown."""
+    span = _subtree_span(scope, order)
+    inside: set[int] = set()
+    for visual in visuals:
+        key = visual.mem_id
+        position = order.get(key)
+        if span is None or position is None:
+            return {n.mem_id for n in scope.css(VISUAL_SELECTOR)}
+        if span[0] <= position < span[1]:
+            inside.add(key)
+    return inside
+
+
+class _Collector:
+    """Per page: what the figures of every visual are built from."""
+
+    def __init__(self, tree: LexborHTMLParser, scope: LexborNode, base: str | None,
+                 order: dict[int, int], credits: tuple[str, ...]) -> None:
+        self.scope, self.base, self.order, self.credits = scope, base, order, credits
+        self.captions = Captions(tree)
+        self.inside_memo = FurnitureMemo(scope)  # only elements below the scope are asked
+        self.outside_memo = FurnitureMemo(tree.root)
+
+    def figure(self, node: LexborNode, ancestry: Ancestry) -> Figure:
+        """The figure of a content visual."""
+        source = image_source(node)
+        url = absolute(self.base, source) if source else None
+        caption, credit = describe(node, ancestry, self.captions, self.credits)
+        return Figure(url, caption, credit, self.order.get(node.mem_id, 0))
+
+    def inside(self, node: LexborNode) -> Figure | None:
+        """A visual of the scope: its figure when it is content."""
+        ancestry = Ancestry(node)  # climbed once, as far as needed: furniture, then caption
+        if not is_content_visual(node, self.scope, self.base, self.inside_memo, ancestry):
+            return None
+        return self.figure(node, ancestry)
+
+    def outside(self, node: LexborNode, lead_keys: set[str]) -> Figure | None:
+        """A visual outside the scope: the lead image when its source is one of
+        ``lead_keys`` (checked first: cheap) and it is content."""
+        source = image_source(node)
+        url = absolute(self.base, source) if source else None
+        if not url or _url_key(url) not in lead_keys:
+            return None
+        ancestry = Ancestry(node)
+        if not is_content_visual(node, None, self.base, self.outside_memo, ancestry):
+            return None
+        return self.figure(node, ancestry)
+
+
+def _media_figures(scope: LexborNode, captions: Captions,
+                   order: dict[int, int]) -> list[Figure]:
+    """Figures of the scope holding media other than a picture (a video, an embed):
+    their caption only."""
+    figures: list[Figure] = []
+    for node in scope.css("figure"):
+        if node.css_first(VISUAL_SELECTOR) is None and has_media(node):
+            line = {node.mem_id}
+            caption = caption_node(node, line, captions)
+            text = text_without(caption, credit_node(node, caption, line)) if caption else None
+            figures.append(Figure(None, text or None, None, order.get(node.mem_id, 0)))
+    return figures
 
 
 def collect_figures(tree: LexborHTMLParser, scope: LexborNode, base: str | None,
                     lead_keys: set[str], order: dict[int, int],
                     credits: tuple[str, ...]) -> list[Figure]:
     """Visuals of the scope (and the lead image shown outside it), in document order."""
+    collector = _Collector(tree, scope, base, order, credits)
+    visuals = _visuals(tree)
+    inside_ids = _inside_ids(scope, visuals, order)
     figures: list[Figure] = []
-    inside_ids = {n.mem_id for n in scope.css(VISUAL_SELECTOR)}
-    memo = FurnitureMemo(tree.root)
-    for node in tree.css(VISUAL_SELECTOR):
-        if node.mem_id not in inside_ids:
-            outside = _outside_figure(node, tree, base, lead_keys, order, credits,
-                                      memo) if lead_keys else None
-            if outside is not None:
-                figures.append(outside)
-        elif is_content_visual(node, scope, base, memo):
-            figures.append(_visual_figure(node, tree, base, order.get(node.mem_id, 0),
-                                          credits))
-    for node in scope.css("figure"):
-        if node.css_first(VISUAL_SELECTOR) is None and has_media(node):
-            caption = caption_node(node, node)
-            text = text_without(caption, credit_node(node, caption, node)) if caption else None
-            figures.append(Figure(None, text or None, None, order.get(node.mem_id, 0)))
+    for node in visuals:
+        if node.mem_id in inside_ids:
+            found = collector.inside(node)
+        else:
+            found = collector.outside(node, lead_keys) if lead_keys else None
+        if found is not None:
+            figures.append(found)
+    figures += _media_figures(scope, collector.captions, order)
     return sorted(figures, key=lambda f: f.position)
 
 

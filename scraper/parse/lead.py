@@ -85,6 +85,8 @@ _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _DATE_LABELS = TEXT_PUBLISHED_LABELS + TEXT_UPDATED_LABELS
 _NOT_LEAD_TEXT = BYLINE_TOKENS | CAPTION_TOKENS | PHOTO_CREDIT_TOKENS
 _WORD = re.compile(r"\w+")
+#: Tokens of another story's box that do not also name a lead ("teaser" does both).
+_OTHER_STORY_ONLY = OTHER_STORY_TOKENS - LEAD_ROOTS
 #: A standfirst holds one or two paragraphs and no subheading; an element marked like a
 #: lead that holds more is a body wrapper (Drupal's ``field--type-text-with-summary``).
 MAX_LEAD_PARAGRAPHS = 2
@@ -95,8 +97,11 @@ def word_set(text: str) -> set[str]:
     return {w.casefold() for w in _WORD.findall(text)}
 
 
+_WORD_SPLIT = re.compile(r"[^a-z0-9ô]+")
+
+
 def _split_words(value: str) -> list[str]:
-    return [t for t in re.split(r"[^a-z0-9ô]+", value.lower()) if t]
+    return [t for t in _WORD_SPLIT.split(value.lower()) if t]
 
 
 def lead_hint_words(node: LexborNode) -> set[str]:
@@ -113,13 +118,45 @@ def lead_hint_words(node: LexborNode) -> set[str]:
     return words
 
 
+def _joins_root(raw: str) -> bool:
+    """Two adjacent parts of a class/id value join into a ``LEAD_ROOTS`` word."""
+    if raw.isascii() and raw.isalnum():
+        return False  # a single part
+    parts = _split_words(raw)
+    return any(a + b in LEAD_ROOTS for a, b in pairwise(parts))
+
+
+def marked_attrs(attrs: dict[str, str | None]) -> bool:
+    """``is_lead_marked`` on an attribute dict: ``lead_hint_words`` meet ``LEAD_ROOTS``,
+    asked word by word (no set built for the usual unmarked element)."""
+    if not attrs:
+        return False
+    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+    if class_ or id_:
+        if not LEAD_ROOTS.isdisjoint(tokens_of(class_, id_)):
+            return True
+        if any(_joins_root(raw) for raw in class_.split() + id_.split()):
+            return True
+    if not LEAD_ROOTS.isdisjoint((attrs.get("itemprop") or "").lower().split()):
+        return True
+    return any(key.startswith("data-") and value and _DATA_VALUE.match(value)
+               and not LEAD_ROOTS.isdisjoint(_split_words(value))
+               for key, value in attrs.items())
+
+
 def is_lead_marked(node: LexborNode) -> bool:
-    return not LEAD_ROOTS.isdisjoint(lead_hint_words(node))
+    return marked_attrs(node.attributes)
 
 
 def _not_text_box(node: LexborNode) -> bool:
     """Caption, credit or byline elements (never part of a lead's text)."""
     return not _NOT_LEAD_TEXT.isdisjoint(hint_tokens(node))
+
+
+def _text_box_attrs(attrs: dict[str, str | None]) -> bool:
+    """``_not_text_box`` on an attribute dict."""
+    return bool(attrs) and not _NOT_LEAD_TEXT.isdisjoint(
+        tokens_of(attrs.get("class") or "", attrs.get("id") or ""))
 
 
 def _media_holders(node: LexborNode) -> set[int]:
@@ -210,42 +247,116 @@ def lead_area(scope: LexborNode, body: list[LexborNode],
     return common_ancestor([headline, body[0]]), headline
 
 
+def _path_to(area: LexborNode, node: LexborNode) -> list[LexborNode] | None:
+    """``node`` and its ancestors strictly below ``area``; None when ``node`` is not
+    strictly below ``area``."""
+    path: list[LexborNode] = []
+    current: LexborNode | None = node
+    while current is not None and current.mem_id != area.mem_id:
+        path.append(current)
+        current = current.parent
+    return path if current is not None and path else None
+
+
+def _comes_first(area: LexborNode, headline: list[LexborNode],
+                 limit: LexborNode | None) -> bool:
+    """``limit`` comes before the headline (``headline``: its path below ``area``) in
+    document order: it holds the headline or sits in an earlier branch."""
+    limit_path = _path_to(area, limit) if limit is not None else None
+    if limit_path is None:
+        return False
+    rank = {node.mem_id: index for index, node in enumerate(headline)}
+    index, meet = len(limit_path), len(headline)  # the branches meet at ``area``, or
+    for position, node in enumerate(limit_path):  # at the limit's lowest shared ancestor
+        if node.mem_id in rank:
+            index, meet = position, rank[node.mem_id]
+            break
+    if index == 0:
+        return meet > 0  # the limit holds the headline (or is it)
+    if meet == 0:
+        return False  # the limit sits inside the headline: never reached
+    mine, theirs = limit_path[index - 1], headline[meet - 1].mem_id
+    sibling = mine.next
+    while sibling is not None and sibling.mem_id != theirs:
+        sibling = sibling.next
+    return sibling is not None
+
+
+def _after(area: LexborNode, headline: list[LexborNode] | None) -> Iterator[LexborNode]:
+    """The elements whose subtrees follow the headline in document order below ``area``:
+    its next siblings, then its parent's, and so on (every child when no headline)."""
+    if headline is None:
+        yield from area.iter()
+        return
+    for node in headline:
+        sibling = node.next
+        while sibling is not None:
+            yield sibling
+            sibling = sibling.next
+
+
+#: What ``_window`` yields: an element, its tag and attributes, and whether it is the limit.
+_Place = tuple[LexborNode, str, dict[str, str | None], bool]
+
+
 def _window(area: LexborNode, headline: LexborNode | None,
-            limit: LexborNode | None) -> Iterator[tuple[LexborNode, bool]]:
-    """(element, is the limit) in document order after the headline, up to ``limit`` (the
-    first body paragraph, yielded last); media, captions and navigation pruned."""
-    started = headline is None
-    stack = list(reversed(list(area.iter())))
+            limit: LexborNode | None) -> Iterator[_Place]:
+    """(element, tag, attributes, is the limit) in document order after the headline, up
+    to ``limit`` (the first body paragraph, yielded last); media, captions and navigation
+    pruned. A limit before the headline is all there is; so is it when the headline is
+    not below ``area`` (nothing follows it)."""
+    path = _path_to(area, headline) if headline is not None else None
+    if headline is not None and (path is None or _comes_first(area, path, limit)):
+        if limit is not None and _path_to(area, limit) is not None:
+            yield limit, limit.tag or "", limit.attributes, True
+        return
+    limit_id = limit.mem_id if limit is not None else None
     seen = 0
-    while stack and seen < MAX_WINDOW_ELEMENTS:
-        node = stack.pop()
-        if (node.tag or "-").startswith("-"):
-            continue
-        if headline is not None and node.mem_id == headline.mem_id:
-            started = True
-            continue
-        if limit is not None and node.mem_id == limit.mem_id:
-            yield node, True
-            return
-        if started and ((node.tag or "") in PRUNED_TAGS or _not_text_box(node)):
-            continue
-        if started:
+    for root in _after(area, path):
+        stack = [root]
+        while stack:
+            if seen >= MAX_WINDOW_ELEMENTS:
+                return
+            node = stack.pop()
+            tag = node.tag or "-"
+            if tag.startswith("-"):
+                continue
+            if node.mem_id == limit_id:
+                yield node, tag, node.attributes, True
+                return
+            if tag in PRUNED_TAGS:
+                continue
+            attrs = node.attributes
+            if _text_box_attrs(attrs):
+                continue
             seen += 1
-            yield node, False
-        stack.extend(reversed(list(node.iter())))
+            yield node, tag, attrs, False
+            children = list(node.iter())
+            children.reverse()
+            stack.extend(children)
 
 
-def _marked_lead(node: LexborNode, area: LexborNode) -> str | None:
+def _lead_text(node: LexborNode, texts: dict[int, str]) -> str:
+    """``lead_text``, memoised in ``texts`` (a marked element is also tried by structure)."""
+    key = node.mem_id
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = lead_text(node)
+    return text
+
+
+def _marked_lead(place: _Place, area: LexborNode, texts: dict[int, str]) -> str | None:
     """The text of a lead-marked element, if it is a standfirst."""
-    if (node.tag or "") in LEAD_EXCLUDED_TAGS or not is_lead_marked(node):
+    node, tag, attrs, _ = place
+    if tag in LEAD_EXCLUDED_TAGS or not marked_attrs(attrs):
         return None
+    own = tokens_of(attrs.get("class") or "", attrs.get("id") or "")
+    if not _OTHER_STORY_ONLY.isdisjoint(own):
+        return None  # "teaser" names a lead; "related-teaser" another story
     parent = node.parent
     if parent is not None and in_other_story(parent, area):
         return None
-    own = tokens_of(node.attributes.get("class") or "", node.attributes.get("id") or "")
-    if not (OTHER_STORY_TOKENS - LEAD_ROOTS).isdisjoint(own):
-        return None  # "teaser" names a lead; "related-teaser" another story
-    text = lead_text(node)
+    text = _lead_text(node, texts)
     return text if MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS else None
 
 
@@ -261,14 +372,18 @@ def _holds_text(node: LexborNode) -> bool:
     return False
 
 
-def _text_blocks(node: LexborNode) -> int:
-    """How many block elements of ``node`` (itself included) hold text directly."""
+def _several_text_blocks(node: LexborNode) -> bool:
+    """More than one block element of ``node`` (itself included) holds text directly (or
+    ``node`` is too large to tell: more than ``MAX_WINDOW_ELEMENTS`` elements)."""
     holders = 0
     for index, element in enumerate(node.traverse()):  # ``node`` comes first
         if index >= MAX_WINDOW_ELEMENTS:
-            return MAX_WINDOW_ELEMENTS
-        holders += element.tag in BLOCK_TAGS and _holds_text(element)
-    return holders
+            return True
+        if element.tag in BLOCK_TAGS and _holds_text(element):
+            holders += 1
+            if holders > 1:
+                return True
+    return False
 
 
 def _short_block(node: LexborNode, text: str) -> bool:
@@ -309,15 +424,16 @@ class _Description:
         return False
 
 
-def _structural_lead(node: LexborNode, headline: LexborNode | None,
-                     description: _Description) -> str | None:
+def _structural_lead(node: LexborNode, tag: str, headline: LexborNode | None,
+                     description: _Description, texts: dict[int, str]) -> str | None:
     """A short single text block repeating the description, or a dek sentence in an
     ``<h2>``/``<p>`` right after the headline."""
-    tag = node.tag or ""
     if tag in LEAD_EXCLUDED_TAGS or tag not in BLOCK_TAGS or not _holds_text(node):
         return None
-    text = lead_text(node)
-    if not _short_block(node, text) or _text_blocks(node) > 1:
+    if _several_text_blocks(node):  # before the text: a wrapper's is long to gather
+        return None
+    text = _lead_text(node, texts)
+    if not _short_block(node, text):
         return None
     if description.matches(text):
         return text
@@ -348,12 +464,14 @@ def find_lead(scope: LexborNode, body: list[LexborNode], segments: list[Segment]
     area, headline = lead_area(scope, body, title)
     description = _Description(area)
     structural: LexborNode | None = None
-    for node, is_limit in _window(area, headline, first_paragraph):
-        text = _marked_lead(node, area)
+    texts: dict[int, str] = {}
+    for place in _window(area, headline, first_paragraph):
+        node, tag, _, is_limit = place
+        text = _marked_lead(place, area, texts)
         if text is not None and text != title and _acceptable(node, body, segments):
             return node
         if structural is None and not is_limit:
-            found = _structural_lead(node, headline, description)
+            found = _structural_lead(node, tag, headline, description, texts)
             if found and found != title and _acceptable(node, body, segments):
                 structural = node
     return structural

@@ -14,6 +14,7 @@ unmarked trail of links from the home page joined by ``>``/``›``/``»``, after
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -152,22 +153,34 @@ def _is_trail(node: LexborNode) -> bool:
     return links >= MIN_TRAIL_LINKS
 
 
-def _marked_breadcrumb(node: LexborNode) -> bool:
-    attrs = node.attributes
-    if "breadcrumb" in (attrs.get("aria-label") or "").lower():
-        return True
-    return "BreadcrumbList" in (attrs.get("itemtype") or "") or not BREADCRUMB_TOKENS.isdisjoint(
-        tokens_of(attrs.get("class") or "", attrs.get("id") or ""))
+#: Elements that may be marked as a breadcrumb (``_marked_nodes`` reads their attributes).
+_MARK_SELECTOR = "[class], [id], [aria-label], [itemtype]"
+#: Elements of the body with at least two ``<a>`` children: the only ones that can hold
+#: an unmarked trail (one C query instead of reading the children of every element).
+_LINK_PARENT_SELECTOR = "body *:has(> a ~ a)"
+
+
+def _marked_nodes(tree: LexborHTMLParser) -> Iterator[LexborNode]:
+    """Elements marked as a breadcrumb (aria-label, microdata type, class or id token),
+    in document order; the class/id verdict is worked out once per value pair."""
+    verdicts: dict[tuple[str, str], bool] = {}
+    for node in tree.css(_MARK_SELECTOR):
+        attrs = node.attributes
+        key = (attrs.get("class") or "", attrs.get("id") or "")
+        marked = verdicts.get(key)
+        if marked is None:
+            marked = verdicts[key] = not BREADCRUMB_TOKENS.isdisjoint(tokens_of(*key))
+        if marked or "breadcrumb" in (attrs.get("aria-label") or "").lower() or (
+                "BreadcrumbList" in (attrs.get("itemtype") or "")):
+            yield node
 
 
 def html_breadcrumb(tree: LexborHTMLParser, title: str | None) -> str | None:
-    for node in tree.css("[class], [id], [aria-label], [itemtype]"):
-        if not _marked_breadcrumb(node):
-            continue
+    for node in _marked_nodes(tree):
         found = _last_category(_link_items(node), title)
         if found:
             return found
-    for node in tree.css("body *"):
+    for node in tree.css(_LINK_PARENT_SELECTOR):
         direct = sum(1 for child in node.iter() if child.tag == "a")
         if direct >= MIN_TRAIL_LINKS and node.tag != "nav" and _is_trail(node):
             found = _last_category(_link_items(node), title)

@@ -19,25 +19,28 @@ HEADING_SELECTOR = ", ".join(sorted(SUBHEADING_TAGS))
 
 
 def _links_elsewhere(node: LexborNode) -> bool:
+    if node.tag != "a":
+        return False
     href = attr(node, "href").strip()
-    return node.tag == "a" and bool(href) and not href.startswith("#")
+    return bool(href) and not href.startswith("#")
 
 
 def is_teaser_card(node: LexborNode, holders: set[int] | None = None) -> bool:
     """A short box headed by a link to another story (in-page ``#`` anchors excepted).
 
     ``holders``: ``mem_id`` of every element known to hold a subheading (a cheap
-    early-out; ``heading_holders``)."""
+    early-out; ``heading_holders``). The linked heading is asked before the box's text
+    (rarely linked in a story, it spares most text walks)."""
     if node.tag not in TEASER_CARD_TAGS:
         return False
     if holders is not None and node.mem_id not in holders:
         return False
     heading = node.css_first(HEADING_SELECTOR)
-    if heading is None or surely_longer(node, MAX_TEASER_CHARS):  # skips the text walk
+    if heading is None or not _linked_heading(heading, node):
         return False
-    if len(node_text(node)) > MAX_TEASER_CHARS:
+    if surely_longer(node, MAX_TEASER_CHARS):  # skips the text walk
         return False
-    return _linked_heading(heading, node)
+    return len(node_text(node)) <= MAX_TEASER_CHARS
 
 
 def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
@@ -47,8 +50,11 @@ def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
             break
         if _links_elsewhere(ancestor):
             return True
+    links = [a for a in heading.css("a") if _links_elsewhere(a)]
+    if not links:
+        return False
     text = len(node_text(heading))
-    linked = sum(len(node_text(a)) for a in heading.css("a") if _links_elsewhere(a))
+    linked = sum(len(node_text(a)) for a in links)
     return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
 
 

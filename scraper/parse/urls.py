@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -84,14 +85,71 @@ def document_base(tree: LexborHTMLParser, url: str | None) -> str | None:
     return url
 
 
+#: Bytes ``_CHAR`` refuses in ASCII (C0 controls, DEL, IPv6 brackets, path parameters,
+#: backslash), the newline that ``_all_plain`` joins hrefs with among them.
+_UNSAFE_BYTES = bytes([*range(0x20), 0x7F]) + b"[];\\"
+#: What may still break ``_PLAIN_ROOTED`` in newline-joined safe root-relative paths:
+#: empty and dot segments (``//``, ``/.``); in absolute URLs: an empty host.
+_ROOTED_FLAW = re.compile(r"/[/.]")
+_ABSOLUTE_FLAW = re.compile(r"://[/?#\n]")
+#: Ends of a line or of the hrefs that make an empty query or fragment, or host.
+_EMPTY_ENDS = ("?", "#", "://")
+
+
+def _all_plain(hrefs: list[str], flaw: re.Pattern[str]) -> bool:
+    """True when every href surely matches its ``_PLAIN_*`` pattern (each starting with
+    ``/`` for ``_ROOTED_FLAW``, ``http://`` or ``https://`` for ``_ABSOLUTE_FLAW``): a few
+    scans in C of the hrefs joined by newlines instead of a regex run per href. A
+    sufficient test, not a necessary one (``/.well-known`` fails it)."""
+    joined = "\n".join(hrefs)
+    if not joined.isascii():
+        return False
+    raw = joined.encode("ascii")
+    if len(raw) - len(raw.translate(None, _UNSAFE_BYTES)) != len(hrefs) - 1:
+        return False  # an unsafe character, or a newline inside an href
+    if joined.endswith(_EMPTY_ENDS) or flaw.search(joined) is not None:
+        return False
+    if "?" in joined and ("?#" in joined or "?\n" in joined):
+        return False  # an empty query
+    return "#\n" not in joined  # else an empty fragment
+
+
+def _resolver(base: str | None, hrefs: list[str]) -> Callable[[str], str | None]:
+    """``absolute`` against ``base`` for the stripped ``hrefs`` of a page: the base is
+    checked once, and plain root-relative and absolute hrefs (the shapes
+    ``_fast_absolute`` takes) are recognised in bulk or, failing that, one by one.
+    Fragment-only hrefs (``#x``) all give the same link: the base's, resolved once."""
+    origin = _web_origin(base) if base else None
+    plain_ok = not base or origin is not None
+    all_rooted = origin is not None and _all_plain(
+        [h for h in hrefs if h[:1] == "/"], _ROOTED_FLAW)
+    all_absolute = plain_ok and _all_plain(
+        [h for h in hrefs if h.startswith(("http://", "https://"))], _ABSOLUTE_FLAW)
+    rooted, plain = _PLAIN_ROOTED.fullmatch, _PLAIN_ABSOLUTE.fullmatch
+    same_page: list[str | None] = []
+
+    def resolve(href: str) -> str | None:
+        first = href[:1]
+        if first == "/" and origin is not None and (all_rooted or rooted(href)):
+            return origin + href
+        if first == "h" and plain_ok and (
+                (all_absolute and href.startswith(("http://", "https://"))) or plain(href)):
+            return href
+        if first == "#" and len(href) > 1:
+            if not same_page:
+                same_page.append(absolute(base, href))
+            return same_page[0]
+        return absolute(base, href)
+
+    return resolve
+
+
 def page_links(tree: LexborHTMLParser, base: str | None) -> tuple[str, ...]:
     """Absolute http(s) hrefs of ``<a>``/``<area>``, fragment removed, deduplicated."""
+    hrefs = list(dict.fromkeys([(node.attrs["href"] or "").strip() for node in
+                                tree.css("a[href], area[href]")]))  # each resolved once
     seen: dict[str, None] = {}
-    hrefs = dict.fromkeys(node.attributes.get("href") or "" for node in
-                          tree.css("a[href], area[href]"))  # each distinct href resolved once
-    for href in hrefs:
-        url = absolute(base, href)
+    for url in map(_resolver(base, hrefs), hrefs):
         if url is not None:
-            hash_at = url.find("#")
-            seen.setdefault(url if hash_at < 0 else urldefrag(url).url, None)
+            seen[url if "#" not in url else urldefrag(url).url] = None
     return tuple(seen)
