@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.text import node_text, normalize_space
+from scraper.parse.text import ancestors, node_text, normalize_space
 from scraper.parse.vocab import BLOCK_TAGS, SKIP_TAGS
 
 Spans = dict[int, tuple[int, int, int, int]]  # mem_id: parts from, to; ranks from, to
@@ -192,3 +192,62 @@ class TextIndex:
                 return span[2]
             current = current.parent
         return -1  # outside the root: never inside a span
+
+
+#: Text indexes built on subtrees (one per candidate asked about and not yet covered)
+#: before one index of the whole root replaces them: at most this many extra walks.
+MAX_PARTIAL_INDEXES = 3
+
+
+class LinkDensities:
+    """Link density of candidates, asked for lazily: only a few candidates can win, so
+    the text index covers their subtrees rather than the whole page (menus, footers).
+
+    An index over a subtree answers as one over the root would: an element's text and
+    links depend only on its own subtree. After ``MAX_PARTIAL_INDEXES`` subtrees, one
+    index of the root answers everything (the walks stay linear in the page size).
+    """
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._partial: list[TextIndex] = []
+        self._full: TextIndex | None = None
+
+    def of(self, node: LexborNode) -> float:
+        return self._index_for(node).link_density(node)
+
+    def _index_for(self, node: LexborNode) -> TextIndex:
+        if self._full is not None:
+            return self._full
+        for index in self._partial:
+            if index.covers(node):
+                return index
+        if len(self._partial) < MAX_PARTIAL_INDEXES:
+            self._partial.append(TextIndex(node))
+            return self._partial[-1]
+        self._full = TextIndex(self._root)
+        return self._full
+
+
+def chain_hits(nodes: list[LexborNode], chain: list[LexborNode],
+                strict: bool) -> list[int]:
+    """For each node, the index in ``chain`` (an ancestor line, nearest first) of the first
+    chain element met climbing from the node (``strict``: from its parent); past the end
+    when none is met. Climbs are memoised, so the whole call is linear in the tree."""
+    reached = {n.mem_id: i for i, n in enumerate(chain)}
+    hits = []
+    for node in nodes:
+        current, path = (node.parent if strict else node), []
+        while current is not None and current.mem_id not in reached:
+            path.append(current.mem_id)
+            current = current.parent
+        index = reached[current.mem_id] if current is not None else len(chain)
+        reached.update((key, index) for key in path)
+        hits.append(index)
+    return hits
+
+
+def common_ancestor(nodes: list[LexborNode]) -> LexborNode:
+    """The deepest element holding every node of ``nodes`` (at least one node)."""
+    chain = [nodes[0], *ancestors(nodes[0])]
+    return chain[min(max(chain_hits(nodes, chain, strict=False)), len(chain) - 1)]

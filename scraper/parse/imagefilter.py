@@ -17,9 +17,10 @@ from scraper.parse.blocks import is_boilerplate_heading
 from scraper.parse.teasers import (
     HEADING_SELECTOR,
     MAX_TEASER_CHARS,
-    MIN_TEASER_HEADING_LINK_SHARE,
     TEASER_CARD_TAGS,
     heading_holders,
+    heading_in_link,
+    heading_mostly_linked,
 )
 from scraper.parse.text import (
     ancestors,
@@ -181,32 +182,6 @@ def _data_hints(attrs: Attrs) -> bool:
     return not NON_CONTENT_IMAGE_TOKENS.isdisjoint(_URL_TOKEN.split(data))
 
 
-def _links_elsewhere(node: LexborNode) -> bool:
-    """A link to another page (not an in-page ``#`` anchor)."""
-    href = attr(node, "href").strip()
-    return node.tag == "a" and bool(href) and not href.startswith("#")
-
-
-def _in_link(heading: LexborNode, card: LexborNode) -> bool:
-    """The heading sits in a link to another page inside the card (or is one)."""
-    for ancestor in ancestors(heading):
-        if ancestor.mem_id == card.mem_id:
-            break
-        if _links_elsewhere(ancestor):
-            return True
-    return False
-
-
-def _mostly_linked(heading: LexborNode) -> bool:
-    """Most of the heading's text is in links to other pages."""
-    links = [a for a in heading.css("a") if _links_elsewhere(a)]
-    if not links:  # no linked text: the heading's own text need not be measured
-        return False
-    text = len(node_text(heading))
-    linked = sum(len(node_text(a)) for a in links)
-    return text > 0 and linked >= MIN_TEASER_HEADING_LINK_SHARE * text
-
-
 def _paragraphs_longer(node: LexborNode, limit: int) -> bool:
     """The text of the paragraphs below ``node`` (those shown: not in a skipped element,
     nor in another paragraph) is longer than ``limit``: then so is ``node_text(node)``,
@@ -270,7 +245,7 @@ def _teaser(node: LexborNode, memo: FurnitureMemo) -> bool:
     if node.tag not in TEASER_CARD_TAGS:
         return False
     heading = node.css_first(HEADING_SELECTOR)
-    if heading is None or not (_in_link(heading, node) or memo.mostly_linked(heading)):
+    if heading is None or not (heading_in_link(heading, node) or memo.mostly_linked(heading)):
         return False
     return not _longer_than_teaser(node)
 
@@ -340,11 +315,11 @@ class FurnitureMemo:
         return found
 
     def mostly_linked(self, heading: LexborNode) -> bool:
-        """``_mostly_linked``, once per heading."""
+        """``heading_mostly_linked``, once per heading."""
         key = heading.mem_id
         found = self.linked.get(key)
         if found is None:
-            found = self.linked[key] = _mostly_linked(heading)
+            found = self.linked[key] = heading_mostly_linked(heading)
         return found
 
 

@@ -21,7 +21,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.models import Image
 from scraper.parse.body import link_density
-from scraper.parse.bylines import clean_name, is_agency, looks_like_person
+from scraper.parse.credits import (
+    VISUAL_SELECTOR,
+    credit_node,
+    element_children,
+    split_known_credit,
+    structural_credit,
+    text_without,
+    trailing_link,
+    unlabelled,
+)
 from scraper.parse.imagefilter import (
     Ancestry,
     Attrs,
@@ -34,22 +43,13 @@ from scraper.parse.metadata import MetaMap
 from scraper.parse.text import (
     attr,
     has_media,
-    hidden_attrs,
-    hints_match,
-    normalize_space,
     tokens_of,
 )
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
-    BLOCK_TAGS,
     CAPTION_TOKENS,
-    CREDIT_ITEMPROPS,
-    CREDIT_LABELS,
-    CREDIT_TOKENS,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
-    SCREEN_READER_SUBSTRINGS,
-    SKIP_TAGS,
 )
 
 #: A caption sits in the image's figure, or in a wrapper at most this many levels up
@@ -59,7 +59,6 @@ MAX_CAPTION_LEVELS = 3
 MAX_CAPTION_LINK_DENSITY = 0.5
 #: og:image / twitter:image name the lead image (JSON-LD ``image`` comes first).
 LEAD_IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
-VISUAL_SELECTOR = "img, amp-img"
 #: Elements that may be a caption besides ``<figcaption>`` (looked for first, on its own:
 #: one tag is a quicker query); ``_caption_kind`` tells which are, and how.
 CAPTION_CANDIDATES = "[class], [id], [itemprop]"
@@ -67,20 +66,7 @@ CAPTION_CANDIDATES = "[class], [id], [itemprop]"
 NOT_CAPTION, FIGCAPTION, ITEMPROP_CAPTION, HINTED_CAPTION = range(4)
 #: Never a caption, whatever their class says.
 NOT_CAPTION_TAGS = frozenset({"img", "meta", "a", "amp-img", "picture", "source"})
-#: No class/id tokens: screen-reader-only text is told by substrings alone.
-NO_TOKENS: frozenset[str] = frozenset()
-_CREDIT_LABEL = re.compile(
-    r"^\(?\s*(?:" + "|".join(re.escape(w) for w in CREDIT_LABELS) + r")\s*[:,]|^\(?\s*©", re.I)
-#: A credit beside (not inside) the caption is a short line; a credit told apart only by
-#: being the caption's last element and a list of names is shorter still (two or three
-#: names with an agency).
-MAX_CREDIT_CHARS = 150
-MAX_NAMES_CREDIT_CHARS = 80
 #: WordPress ``-1024x683`` and Ghost ``/size/w600`` variants of one picture.
-_TRAILING_LABEL = re.compile(
-    r"(?:" + "|".join(re.escape(w) for w in CREDIT_LABELS) + r")\s*[:.,…]*\s*$", re.I)
-_LEADING_LABEL = re.compile(
-    r"^\(?\s*(?:" + "|".join(re.escape(w) for w in CREDIT_LABELS) + r")\s*[:.,…]+\s*", re.I)
 _SIZE_VARIANT = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _SRCSET_ITEM = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
 
@@ -253,130 +239,6 @@ def caption_container(near: list[LexborNode], line: set[int], captions: Captions
     return None, None
 
 
-def _is_credit(node: LexborNode, in_caption: bool) -> bool:
-    """A credit-marked element, a ``<small>``/``<cite>`` in the caption, or a short element
-    opening with a credit label ("Photo:", "Crédit :", "Image source,")."""
-    attrs = node.attributes
-    if not CREDIT_TOKENS.isdisjoint(tokens_of(attrs.get("class") or "", attrs.get("id") or "")):
-        return True
-    if (attrs.get("itemprop") or "") in CREDIT_ITEMPROPS:
-        return True
-    if in_caption and node.tag in ("small", "cite"):
-        return True
-    text = normalize_space(node.text(deep=True))  # every text node below, in C
-    if _CREDIT_LABEL.match(text) is None:
-        return False
-    return in_caption or (len(text) <= MAX_CREDIT_CHARS
-                          and node.css_first(VISUAL_SELECTOR) is None)
-
-
-def _names_only(text: str) -> bool:
-    """"Eduardo Parra (Europa Press)", "Jane Doe / AFP": names and agencies only."""
-    bare = re.sub(r"\(([^)]*)\)", r"/\1", text)
-    parts = [clean_name(p) for p in re.split(r"[/,;|]", bare)]
-    return all(p and (looks_like_person(p) or is_agency(p)) for p in parts)
-
-
-def _element_children(caption: LexborNode) -> list[LexborNode]:
-    """The caption's children when it is made of elements only (no loose text)."""
-    children = [c for c in caption.iter(include_text=True)
-                if c.tag != "-text" or (c.text_content or "").strip()]
-    if len(children) < 2 or any(c.tag == "-text" for c in children):
-        return []
-    return children
-
-
-def structural_credit(children: list[LexborNode]) -> LexborNode | None:
-    """A caption written as separate elements with no text between them (``children``:
-    ``_element_children``), the last one a short line of names (El País's
-    ``<span>caption</span><span>Name (Agency)</span>``)."""
-    if not children or children[-1].tag == "a":
-        return None
-    text = unlabelled(text_without(children[-1]))
-    if 0 < len(text) <= MAX_NAMES_CREDIT_CHARS and _names_only(text):
-        return children[-1]
-    return None
-
-
-def trailing_link(children: list[LexborNode]) -> LexborNode | None:
-    """A link set after a caption made of elements (``children``: ``_element_children``),
-    "Purchase Licensing Rights": a service link, not part of the caption."""
-    return children[-1] if children and children[-1].tag == "a" else None
-
-
-def _first_credit(scope: LexborNode, skipped: set[int], in_caption: bool,
-                  caption: LexborNode | None) -> LexborNode | None:
-    """The first credit element below ``scope``, none of ``skipped`` nor in ``caption``."""
-    own = scope.mem_id
-    within: set[int] | None = None
-    for node in scope.css("*"):
-        key = node.mem_id
-        if key == own or key in skipped:
-            continue
-        if caption is not None:
-            if within is None:  # the caption and its descendants, found once
-                within = {caption.mem_id, *(n.mem_id for n in caption.css("*"))}
-            if key in within:
-                continue
-        if _is_credit(node, in_caption):
-            return node
-    return None
-
-
-def credit_node(container: LexborNode, caption: LexborNode | None,
-                line: set[int]) -> LexborNode | None:
-    """The credit element: in the caption (not the caption itself), else in the figure;
-    never one containing the visual (``line``: the visual and its ancestors)."""
-    found = _first_credit(caption, line, True, None) if caption is not None else None
-    return found if found is not None else _first_credit(container, line, False, caption)
-
-
-def unlabelled(text: str) -> str:
-    """A credit without its leading label ("Credit... Jane Doe" -> "Jane Doe")."""
-    return _LEADING_LABEL.sub("", text, count=1).strip()
-
-
-def _unseen(node: LexborNode) -> bool:
-    """Hidden, or only for screen readers ("Image caption, " labels)."""
-    attrs = node.attributes
-    return hidden_attrs(attrs) or hints_match(attrs.get("class") or "", attrs.get("id") or "",
-                                              NO_TOKENS, SCREEN_READER_SUBSTRINGS)
-
-
-def text_without(node: LexborNode, *removed: LexborNode | None) -> str:
-    """Text a reader sees in ``node``, without the subtrees ``removed``."""
-    parts: list[str] = []
-    stack = [node]
-    skipped = {r.mem_id for r in removed if r is not None}
-    while stack:
-        current = stack.pop()
-        if current.mem_id in skipped:
-            parts.append(" ")
-            continue
-        if current.tag == "-text":
-            parts.append(current.text_content or "")
-            continue
-        if current.tag in SKIP_TAGS or current.tag is None or (
-                current.mem_id != node.mem_id and _unseen(current)):
-            continue
-        if current.tag in BLOCK_TAGS or current.tag == "br":
-            parts.append(" ")
-        stack.extend(reversed(list(current.iter(include_text=True))))
-    return normalize_space("".join(parts)).strip(" -–—|,;·•")
-
-
-def split_known_credit(caption: str | None, credit: str | None,
-                       credits: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """When structured data names a credit and the displayed caption ends with it, the
-    caption stops before it (and before its label: "Credit...", "Photo:")."""
-    shown = " ".join(t for t in (caption, credit) if t)
-    known = next((c for c in credits if shown.endswith(c) and shown != c), None)
-    if known is None:
-        return caption, credit
-    head = _TRAILING_LABEL.sub("", shown[: -len(known)]).strip(" -–—|,;·•")
-    return head or None, known
-
-
 def describe(visual: LexborNode, ancestry: Ancestry, captions: Captions,
              credits: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """(caption, credit) of a visual; ``credits`` are those structured data names."""
@@ -395,7 +257,7 @@ def describe(visual: LexborNode, ancestry: Ancestry, captions: Captions,
     credit_text = text_without(credit) if credit is not None else None
     if caption is None:
         return split_known_credit(None, credit_text or None, credits)
-    children = _element_children(caption)
+    children = element_children(caption)
     if credit is None:
         credit = structural_credit(children)  # recognised by its names: shown without label
         credit_text = unlabelled(text_without(credit)) if credit is not None else None

@@ -22,8 +22,8 @@ from itertools import pairwise
 from selectolax.lexbor import LexborNode
 
 from scraper.parse.blocks import Segment
-from scraper.parse.body import common_ancestor
 from scraper.parse.bylines import byline_from_text
+from scraper.parse.dom import common_ancestor
 from scraper.parse.metadata import page_descriptions
 from scraper.parse.text import (
     MEDIA_SELECTOR,

@@ -45,13 +45,23 @@ def is_teaser_card(node: LexborNode, holders: set[int] | None = None) -> bool:
 
 def _linked_heading(heading: LexborNode, card: LexborNode) -> bool:
     """The heading is a link, or sits in one (a whole-card link) inside ``card``."""
+    return heading_in_link(heading, card) or heading_mostly_linked(heading)
+
+
+def heading_in_link(heading: LexborNode, card: LexborNode) -> bool:
+    """The heading sits in a link to another page inside the card (or is one)."""
     for ancestor in ancestors(heading):
         if ancestor.mem_id == card.mem_id:
             break
         if _links_elsewhere(ancestor):
             return True
+    return False
+
+
+def heading_mostly_linked(heading: LexborNode) -> bool:
+    """Most of the heading's text is in links to other pages."""
     links = [a for a in heading.css("a") if _links_elsewhere(a)]
-    if not links:
+    if not links:  # no linked text: the heading's own text need not be measured
         return False
     text = len(node_text(heading))
     linked = sum(len(node_text(a)) for a in links)
