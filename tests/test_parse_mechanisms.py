@@ -103,3 +103,34 @@ def test_amp_ad_fallback_text_is_not_a_paragraph(tag: str) -> None:
             f'partners appears here</div></{tag}><p>{PARA}</p></div></article></body></html>')
     paragraphs, _, _ = parse(html)
     assert paragraphs == [PARA, PARA]
+
+
+def _continued_story(box_id: str) -> str:
+    first = "".join(f"<p>{PARA} (a{i})</p>" for i in range(3))
+    rest = "".join(f"<p>{PARA} (b{i})</p>" for i in range(8))
+    return (f'<html><body><div id="page"><div id="story"><h1>Road works</h1>'
+            f'<div class="story-body">{first}<div id="{box_id}">'
+            f'<div id="{box_id}-link"><a href="#">Read more</a></div>'
+            f'<div class="ad-slot">Advertisement</div>'
+            f'<div id="{box_id}-content">{rest}</div></div></div></div></div></body></html>')
+
+
+@pytest.mark.parametrize("box_id", ["read-more", "paywall"])
+def test_story_continued_in_an_ambiguously_named_box_is_kept_whole(box_id: str) -> None:
+    """A "read more" or "paywall" box holding prose is the rest of the story; the body
+    starts in its parent, which holds the first paragraphs itself (Herald Sun)."""
+    paragraphs, _, _ = parse(_continued_story(box_id))
+    wanted = [f"{PARA} (a{i})" for i in range(3)] + [f"{PARA} (b{i})" for i in range(8)]
+    assert paragraphs == wanted
+
+
+def test_read_more_link_box_stays_out_of_the_body() -> None:
+    links = "".join(f'<li><a href="/news/{i}">Another story about the town, part {i}</a></li>'
+                    for i in range(5))
+    html = ('<html><body><article><h1>Road works</h1><div class="entry-content">'
+            + "".join(f"<p>{PARA} ({i})</p>" for i in range(4))
+            + f'<div class="read-more"><h3>Read more</h3><ul>{links}</ul></div>'
+            f'</div></article></body></html>')
+    paragraphs, subheadings, _ = parse(html)
+    assert paragraphs == [f"{PARA} ({i})" for i in range(4)]
+    assert subheadings == []
