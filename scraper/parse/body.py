@@ -14,7 +14,14 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.parse.dom import LinkDensities, TextIndex, chain_hits, common_ancestor
+from scraper.parse.dom import (
+    LinkDensities,
+    TextIndex,
+    br_chunks,
+    chain_hits,
+    common_ancestor,
+    text_with_breaks,
+)
 from scraper.parse.text import (
     HINT_CACHE_SIZE,
     ancestors,
@@ -23,7 +30,6 @@ from scraper.parse.text import (
     hint_tokens,
     hints_match,
     node_text,
-    normalize_space,
     tokens_of,
 )
 from scraper.parse.vocab import (
@@ -186,8 +192,8 @@ def _scorable(node: LexborNode, tag: str) -> bool:
     child (a text block); the walk does not descend into it."""
     if tag in ("p", "pre"):
         return True
-    return tag in ("td", "div", "section") and not any(
-        (c.tag or "") in BLOCK_TAGS for c in node.iter())
+    return tag in ("td", "div", "section") and BLOCK_TAGS.isdisjoint(
+        [child.tag for child in node.iter()])  # a list: no generator frame per child
 
 
 def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool],
@@ -281,10 +287,14 @@ class Candidate:
 def score_candidates(root: LexborNode) -> dict[int, Candidate]:
     scores: dict[int, Candidate] = {}
     densities = LinkDensities(root)
+    chains: dict[int, list[Candidate]] = {}  # first container voted for: its chain
     for paragraph in scorable_paragraphs(root, densities.of):
         for text, ancestor in _voting_texts(paragraph):
-            if len(text) >= MIN_PARAGRAPH_CHARS:
-                _vote(scores, ancestor, paragraph_score(text), densities)
+            if len(text) >= MIN_PARAGRAPH_CHARS and ancestor is not None:
+                chain = chains.get(ancestor.mem_id)
+                if chain is None:
+                    chain = chains[ancestor.mem_id] = _chain(scores, ancestor, densities)
+                _vote(chain, paragraph_score(text))
     return scores
 
 
@@ -304,48 +314,38 @@ def best_candidate(scores: dict[int, Candidate]) -> Candidate:
     return best[1]
 
 
-def br_chunks(node: LexborNode) -> list[str]:
-    """Text of ``node`` split at ``<br><br>`` runs (Readability's ``replaceBrs``): a
-    ``<div>`` of text separated by blank lines holds paragraphs, it is not one."""
-    chunks: list[str] = []
-    parts: list[str] = []
-    last_br = False
-    for child in node.traverse(include_text=True):
-        if child.tag == "-text":
-            text = child.text_content or ""
-            parts.append(text)
-            last_br = last_br and not text.strip()
-        elif child.tag == "br":
-            if last_br:
-                chunks.append(normalize_space("".join(parts)))
-                parts.clear()
-            parts.append(" ")
-            last_br = True
-    chunks.append(normalize_space("".join(parts)))
-    return [c for c in chunks if c] if len(chunks) > 1 else []
-
-
 def _voting_texts(paragraph: LexborNode) -> list[tuple[str, LexborNode | None]]:
     """(text, first container voted for): a ``<br><br>``-separated block votes for itself."""
-    if paragraph.tag != "p" and paragraph.css_first("br") is not None:
+    text, maybe_br = text_with_breaks(paragraph)
+    if maybe_br and paragraph.tag != "p" and paragraph.css_first("br") is not None:
         chunks = br_chunks(paragraph)
         if chunks:
             return [(chunk, paragraph) for chunk in chunks]
-    return [(node_text(paragraph), paragraph.parent)]
+    return [(text, paragraph.parent)]
 
 
-def _vote(scores: dict[int, Candidate], ancestor: LexborNode | None, points: float,
-          densities: LinkDensities) -> None:
-    for weight in ANCESTOR_WEIGHTS:
-            if ancestor is None or ancestor.tag in (None, "-document", "html"):
-                break
-            if ancestor.mem_id not in scores:
-                base = _TAG_BASE.get(ancestor.tag or "", 0.0) + class_weight(ancestor)
-                scores[ancestor.mem_id] = Candidate(ancestor, base, densities=densities)
-            scores[ancestor.mem_id].content += points * weight
-            if weight == ANCESTOR_WEIGHTS[0]:
-                scores[ancestor.mem_id].direct += points
-            ancestor = ancestor.parent
+def _chain(scores: dict[int, Candidate], ancestor: LexborNode | None,
+           densities: LinkDensities) -> list[Candidate]:
+    """The candidates a paragraph voting first for ``ancestor`` votes for (up to one per
+    ``ANCESTOR_WEIGHTS``), created in ``scores`` on first use."""
+    chain: list[Candidate] = []
+    for _ in ANCESTOR_WEIGHTS:
+        if ancestor is None or ancestor.tag in (None, "-document", "html"):
+            break
+        candidate = scores.get(ancestor.mem_id)
+        if candidate is None:
+            base = _TAG_BASE.get(ancestor.tag or "", 0.0) + class_weight(ancestor)
+            candidate = scores[ancestor.mem_id] = Candidate(ancestor, base, densities=densities)
+        chain.append(candidate)
+        ancestor = ancestor.parent
+    return chain
+
+
+def _vote(chain: list[Candidate], points: float) -> None:
+    for weight, candidate in zip(ANCESTOR_WEIGHTS, chain, strict=False):
+        candidate.content += points * weight
+    if chain:
+        chain[0].direct += points
 
 
 def with_siblings(top: Candidate, scores: dict[int, Candidate]) -> list[LexborNode]:

@@ -183,13 +183,32 @@ def _article_microdata(node: LexborNode) -> bool:
     return False
 
 
-def _byline_marked(node: LexborNode) -> bool:
+#: Splits a ``data-testid``/``data-component`` value into its words.
+_DATA_WORDS = re.compile(r"[^a-z]+")
+
+
+def _marked_values(class_: str, id_: str, testid: str, component: str) -> bool:
     """Byline class/id hints, or a ``data-testid``/``data-component`` naming a byline."""
-    attrs = node.attributes
-    if not BYLINE_TOKENS.isdisjoint(tokens_of(attrs.get("class") or "", attrs.get("id") or "")):
+    if not BYLINE_TOKENS.isdisjoint(tokens_of(class_, id_)):
         return True
-    data = f"{attrs.get('data-testid') or ''} {attrs.get('data-component') or ''}".lower()
-    return not BYLINE_TOKENS.isdisjoint(re.split(r"[^a-z]+", data))
+    return not BYLINE_TOKENS.isdisjoint(_DATA_WORDS.split(f"{testid} {component}".lower()))
+
+
+def _marked_nodes(scope: LexborNode) -> list[LexborNode]:
+    """The elements of ``scope`` with byline hints (``_marked_values``), in document
+    order; the verdict is worked out once per distinct set of attribute values."""
+    verdicts: dict[tuple[str, str, str, str], bool] = {}
+    found: list[LexborNode] = []
+    for node in scope.css("[class], [id], [data-testid], [data-component]"):
+        attrs = node.attributes
+        key = (attrs.get("class") or "", attrs.get("id") or "",
+               attrs.get("data-testid") or "", attrs.get("data-component") or "")
+        marked = verdicts.get(key)
+        if marked is None:
+            marked = verdicts[key] = _marked_values(*key)
+        if marked:
+            found.append(node)
+    return found
 
 
 def _leaf_names(node: LexborNode) -> list[str]:
@@ -216,8 +235,7 @@ def markup_bylines(scope: LexborNode) -> tuple[str, ...]:
     groups = (
         [n.css_first('[itemprop="name"]') or n for n in scope.css('[itemprop~="author"]')],
         scope.css('[rel~="author"]'),
-        [n for n in scope.css("[class], [id], [data-testid], [data-component]")
-         if _byline_marked(n)],
+        _marked_nodes(scope),
     )
     for nodes in groups:
         found = _group_names(nodes, scope)

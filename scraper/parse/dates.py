@@ -286,6 +286,8 @@ def _holder(text_node: LexborNode) -> LexborNode | None:
 #: Joins the text nodes of a scope in one C call. HTML parsing drops U+0000 from text or
 #: replaces it by U+FFFD, so the text split on it gives back exactly the text nodes.
 _PIECE_SEP = "\x00"
+#: Elements whose text is code: ``text_dates`` never reads a date in their text nodes.
+_CODE_SELECTOR = "script:not(:empty), style:not(:empty)"
 #: Every textual date holds a year, four digits in a row (``\d{4}`` scans slower).
 _YEAR = re.compile(r"\d\d\d\d")
 #: Characters that case-insensitive matching (``re.I``) equates with a letter other than
@@ -325,17 +327,58 @@ def _label_starts(text: str) -> list[int]:
     return starts
 
 
-def _text_pieces(scope: LexborNode) -> tuple[list[str], set[int], set[int]]:
-    """The non-blank text nodes of ``scope`` as strings, in document order, and the
-    indexes of those that may hold a date label, and of those holding a year (found by
-    searching all the text at once)."""
-    joined = scope.text(deep=True, separator=_PIECE_SEP, skip_empty=True)
-    pieces = joined.split(_PIECE_SEP)
+def _code_pieces(scope: LexborNode, pieces: list[str]) -> set[str]:
+    """Values of text nodes that sit directly in a ``<script>``/``<style>`` of ``scope``
+    and nowhere else (every piece with such a value is code, which never holds a date)."""
+    code: dict[str, int] = {}
+    for element in scope.css(_CODE_SELECTOR):
+        for value in element.text(deep=False, separator=_PIECE_SEP, skip_empty=True).split(
+                _PIECE_SEP):
+            if value:
+                code[value] = code.get(value, 0) + 1
+    if not code:
+        return set()
+    seen: dict[str, int] = {}
+    for piece in pieces:
+        if piece in code:
+            seen[piece] = seen.get(piece, 0) + 1
+    return {value for value, times in code.items() if seen.get(value) == times}
+
+
+def _hit_pieces(pieces: list[str], find: Callable[[str], list[int]]) -> set[int]:
+    """Indexes of the ``pieces`` where ``find`` (offsets of hits in a text) hits, found by
+    searching all of them at once."""
     # Piece i ends before ends[i] - 1 (its length, the ones before it and a separator
     # each), so the number of ends at or before a start is the index of its piece.
     ends = list(map(add, accumulate(map(len, pieces)), count(1)))
-    labels = {bisect_right(ends, start) for start in _label_starts(joined)}
-    years = {bisect_right(ends, m.start()) for m in _YEAR.finditer(joined)}
+    return {bisect_right(ends, start) for start in find(_PIECE_SEP.join(pieces))}
+
+
+def _year_starts(text: str) -> list[int]:
+    return [m.start() for m in _YEAR.finditer(text)]
+
+
+def _dateline_sized(piece: str) -> bool:
+    """False when ``normalize_space(piece)`` is surely longer than a date line: it keeps
+    every character but ASCII whitespace (counted in C, no new string)."""
+    if len(piece) <= MAX_DATELINE_CHARS:
+        return True
+    blanks = (piece.count(" ") + piece.count("\n") + piece.count("\t") + piece.count("\r")
+              + piece.count("\f") + piece.count("\v"))
+    return len(piece) - blanks <= MAX_DATELINE_CHARS
+
+
+def _text_pieces(scope: LexborNode) -> tuple[list[str], set[int], set[int]]:
+    """The non-blank text nodes of ``scope`` as strings, in document order, and the
+    indexes of those that may hold a date label, and of those short enough for a date
+    line that hold a year (script and style code left out: it never holds a date)."""
+    pieces = scope.text(deep=True, separator=_PIECE_SEP, skip_empty=True).split(_PIECE_SEP)
+    code = _code_pieces(scope, pieces)
+    kept = [i for i, piece in enumerate(pieces) if piece not in code]
+    labels = {kept[i] for i in _hit_pieces([pieces[i] for i in kept], _label_starts)}
+    short = [i for i in kept
+             if len(pieces[i]) <= MAX_DATELINE_CHARS or _dateline_sized(pieces[i])]
+    years = {short[i] for i in _hit_pieces([pieces[i] for i in short], _year_starts)}
     return pieces, labels, years
 
 

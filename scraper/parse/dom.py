@@ -31,11 +31,17 @@ FEW_LINKS = 32
 #: The ASCII whitespace runs ``normalize_space`` changes: longer than one character, or
 #: one character other than a plain space (single spaces stay as they are).
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")
+#: Text nodes of ASCII whitespace only (indentation; lexbor tells them in C) stand as one
+#: space in walks: ``normalize_space`` of any join of parts is unchanged (a run collapses
+#: to one space anyway), and indentation-heavy pages give far shorter strings to
+#: normalise. Parsing never makes an empty text node (which this would turn into a space).
+_BLANK = " "
 
 
 def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
-    """The parts ``iter_text_parts(root)`` yields and, for each element, its slice of them
-    and its subtree's range of element ranks (pre-order numbers, first and last).
+    """The parts ``iter_text_parts(root)`` yields (blank ones as ``_BLANK``) and, for each
+    element, its slice of them and its subtree's range of element ranks (pre-order
+    numbers, first and last).
 
     Elements inside a skipped subtree get nothing (``TextIndex`` falls back to
     ``node_text`` for them); the skipped element itself is a leaf.
@@ -47,7 +53,7 @@ def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
     while True:
         tag = current.tag
         if tag == "-text":
-            parts.append(current.text_content or "")
+            parts.append(_BLANK if current.is_empty_text_node else current.text_content or "")
         elif tag == "br" or tag in skip:
             spans[current.mem_id] = (len(parts), len(parts) + 1, rank, rank)
             parts.append(" " if tag == "br" else "")
@@ -251,3 +257,61 @@ def common_ancestor(nodes: list[LexborNode]) -> LexborNode:
     """The deepest element holding every node of ``nodes`` (at least one node)."""
     chain = [nodes[0], *ancestors(nodes[0])]
     return chain[min(max(chain_hits(nodes, chain, strict=False)), len(chain) - 1)]
+
+
+def text_with_breaks(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> tuple[str, bool]:
+    """``node_text(node)``, and whether a ``<br>`` may be inside it: one was met, or an
+    element the walk skips has children (a ``<br>`` in ``<noscript>`` counts for
+    ``node.css("br")``). One walk for both."""
+    parts: list[str] = []
+    current, open_, brs = node, [], False
+    while True:
+        tag = current.tag
+        if tag == "-text":
+            parts.append(_BLANK if current.is_empty_text_node else current.text_content or "")
+        elif tag == "br":
+            parts.append(" ")
+            brs = True
+        elif tag in skip:
+            brs = brs or current.first_child is not None
+        elif not (tag is None or tag.startswith("-")):
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+            child = current.first_child
+            if child is not None:
+                open_.append(current)
+                current = child
+                continue
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+        while True:  # climb to the next sibling, closing finished elements
+            if not open_:
+                return normalize_space("".join(parts)), brs
+            sibling = current.next
+            if sibling is not None:
+                current = sibling
+                break
+            current = open_.pop()
+            if current.tag in BLOCK_TAGS:
+                parts.append(" ")
+
+
+def br_chunks(node: LexborNode) -> list[str]:
+    """Text of ``node`` split at ``<br><br>`` runs (Readability's ``replaceBrs``): a
+    ``<div>`` of text separated by blank lines holds paragraphs, it is not one."""
+    chunks: list[str] = []
+    parts: list[str] = []
+    last_br = False
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            text = child.text_content or ""
+            parts.append(text)
+            last_br = last_br and not text.strip()
+        elif child.tag == "br":
+            if last_br:
+                chunks.append(normalize_space("".join(parts)))
+                parts.clear()
+            parts.append(" ")
+            last_br = True
+    chunks.append(normalize_space("".join(parts)))
+    return [c for c in chunks if c] if len(chunks) > 1 else []

@@ -27,8 +27,9 @@ from scraper.parse.text import (
     attr,
     hints_match,
     in_other_story,
+    iter_text_parts,
     node_text,
-    surely_longer,
+    normalize_space,
 )
 from scraper.parse.urls import absolute
 from scraper.parse.vocab import (
@@ -165,7 +166,7 @@ def _link_is_furniture(link: LexborNode, base: str | None) -> bool:
         return False
     if not link.text(deep=True).strip():  # no text at all (a picture link), told in C
         return False
-    return bool(node_text(link))
+    return any(part.strip() for part in iter_text_parts(link))  # node_text(link) != ""
 
 
 def _titled_box(node: LexborNode) -> bool:
@@ -208,16 +209,38 @@ def _shown_part(paragraph: LexborNode, node: LexborNode) -> bool:
     return False
 
 
-def _longer_than_teaser(node: LexborNode) -> bool:
-    """``node_text(node)`` is longer than a teaser card's: bounds first, told in C (the
+def _longer_than_teaser(node: LexborNode, memo: FurnitureMemo) -> bool:
+    """``node_text(node)`` is longer than a teaser card's: known when an element on the
+    way up from a picture was (``memo.long``), else bounds first, told in C (the
     paragraphs of a large box; every text node and element of a small one), then the
-    exact length (``surely_longer`` subtracts every skipped element: a costly query)."""
+    text walked only as far as needed (a long box's text is proven by its start)."""
+    if node.mem_id in memo.long:
+        return True
     raw = len(node.text(deep=True))  # every text node, shown or not
     if raw > MAX_TEASER_CHARS and _paragraphs_longer(node, MAX_TEASER_CHARS):
         return True
     if raw < MAX_TEASER_CHARS and raw + 2 * len(node.css("*")) <= MAX_TEASER_CHARS:
         return False  # node_text adds at most a space before and after each element
-    return surely_longer(node, MAX_TEASER_CHARS) or len(node_text(node)) > MAX_TEASER_CHARS
+    return text_longer(node, MAX_TEASER_CHARS)
+
+
+def text_longer(node: LexborNode, limit: int) -> bool:
+    """``len(node_text(node)) > limit``, the text parts read only until their normalised
+    text is longer (the normalised text of a prefix is part of the whole one's). The
+    prefix is measured again only after it has doubled, or grown enough to pass
+    ``limit`` (each part adds at most its length, and a space, to it): linear."""
+    parts: list[str] = []
+    raw = 0
+    next_check = limit
+    for part in iter_text_parts(node):
+        parts.append(part)
+        raw += len(part)
+        if raw > next_check:
+            shown = len(normalize_space("".join(parts)))
+            if shown > limit:
+                return True
+            next_check = max(2 * raw, raw + limit - shown)
+    return len(normalize_space("".join(parts))) > limit
 
 
 def _ancestor_is_furniture(node: LexborNode, base: str | None, memo: FurnitureMemo) -> bool:
@@ -247,7 +270,10 @@ def _teaser(node: LexborNode, memo: FurnitureMemo) -> bool:
     heading = node.css_first(HEADING_SELECTOR)
     if heading is None or not (heading_in_link(heading, node) or memo.mostly_linked(heading)):
         return False
-    return not _longer_than_teaser(node)
+    if _longer_than_teaser(node, memo):
+        memo.long.add(node.mem_id)
+        return False
+    return True
 
 
 class Ancestry:
@@ -291,14 +317,16 @@ class Ancestry:
 class FurnitureMemo:
     """Per page: which ancestors are furniture (each judged once, however many pictures
     sit below it), which elements hold a heading (the early-out of the box and teaser
-    checks; found on first use) and which headings are mostly link text (nested boxes
-    share their first heading)."""
+    checks; found on first use), which headings are mostly link text (nested boxes
+    share their first heading) and which elements have a longer text than a teaser card
+    (so has every element holding one: found climbing from a picture)."""
 
     def __init__(self, root: LexborNode | None) -> None:
         self.root = root
         self._holders: set[int] | None = None
         self.known: dict[int, bool] = {}
         self.linked: dict[int, bool] = {}
+        self.long: set[int] = set()
 
     @property
     def holders(self) -> set[int] | None:
@@ -333,9 +361,14 @@ def is_content_visual(node: LexborNode, scope: LexborNode | None, base: str | No
         return False
     memo = memo if memo is not None else FurnitureMemo(None)
     scope_id = scope.mem_id if scope is not None else None
+    below_long = False  # the previous ancestor (a child of this one) has long text
     for ancestor in chain if chain is not None else ancestors(node):
-        if ancestor.mem_id == scope_id or ancestor.tag in ("body", "html"):
+        key, tag = ancestor.mem_id, ancestor.tag
+        if key == scope_id or tag in ("body", "html"):
             break
+        if below_long and tag not in SKIP_TAGS:  # its text holds the child's whole
+            memo.long.add(key)
         if memo.is_furniture(ancestor, base):
             return False
+        below_long = key in memo.long
     return scope is None or not in_other_story(node, scope)

@@ -113,7 +113,8 @@ def image_source(node: LexborNode) -> str | None:
     """The real (not placeholder) source of an ``<img>``/``<amp-img>``, unresolved."""
     attrs = node.attributes  # one dict per node, not one per attribute read
     for name in LAZY_SRC_ATTRS:
-        found = _real(attrs.get(name) or "")
+        value = attrs.get(name)
+        found = _real(value) if value else None
         if found:
             return found
     for candidate in _source_candidates(node, attrs):
@@ -141,41 +142,60 @@ def _caption_kind(node: LexborNode) -> int:
 Candidate = tuple[LexborNode, int, int]
 
 
+class _Scan:
+    """One container's caption elements, judged lazily in document order: a caption
+    search stops at its first hit, and the next (a neighbouring visual's) resumes."""
+
+    def __init__(self, container: LexborNode) -> None:
+        self.own = container.mem_id
+        self.hits: list[Candidate] = []
+        self.rest: Iterator[LexborNode] = iter(container.css(CAPTION_CANDIDATES))
+
+
 class Captions:
     """Per page: the tree, each element's caption kind, and each container's caption
-    elements and visual count (the containers tried for one visual nest, and neighbouring
-    visuals share them: each element is judged once, each container searched once)."""
+    elements and whether it holds one visual only (the containers tried for one visual
+    nest, and neighbouring visuals share them: each element is judged once, each
+    container searched once)."""
 
     def __init__(self, tree: LexborHTMLParser) -> None:
         self.tree = tree
         self.kinds: dict[int, int] = {}
-        self.found: dict[int, list[Candidate]] = {}
-        self.counts: dict[int, int] = {}
+        self.scans: dict[int, _Scan] = {}
+        self.itemprops: dict[int, bool] = {}
+        self.singles: dict[int, bool] = {}
 
-    def kind(self, node: LexborNode, key: int) -> int:
-        """The caption kind of ``node`` (``key`` is its ``mem_id``)."""
-        found = self.kinds.get(key)
-        if found is None:
-            found = self.kinds[key] = _caption_kind(node)
-        return found
-
-    def candidates(self, container: LexborNode) -> list[Candidate]:
+    def candidates(self, container: LexborNode) -> Iterator[Candidate]:
         """The caption elements below ``container`` with a class, id or ``itemprop``, in
-        document order."""
+        document order (each judged when first reached)."""
+        scan = self.scans.get(container.mem_id)
+        if scan is None:
+            scan = self.scans[container.mem_id] = _Scan(container)
+        yield from scan.hits[:]  # the hits known, then more judged (each once)
+        kinds, hits = self.kinds, scan.hits
+        for node in scan.rest:
+            key = node.mem_id
+            kind = kinds.get(key)
+            if kind is None:
+                kind = kinds[key] = _caption_kind(node)
+            if kind and key != scan.own:
+                hits.append((node, key, kind))
+                yield hits[-1]
+
+    def has_itemprop(self, container: LexborNode) -> bool:
+        """Some element below ``container`` has an ``itemprop`` (asked once, in C)."""
         own = container.mem_id
-        found = self.found.get(own)
+        found = self.itemprops.get(own)
         if found is None:
-            found = self.found[own] = [
-                (node, key, kind) for node in container.css(CAPTION_CANDIDATES)
-                if (key := node.mem_id) != own and (kind := self.kind(node, key))]
+            found = self.itemprops[own] = container.css_first("[itemprop]") is not None
         return found
 
-    def visual_count(self, container: LexborNode) -> int:
-        """``_visual_count`` of ``container``, counted once."""
+    def single_visual(self, container: LexborNode) -> bool:
+        """``_single_visual`` of ``container``, told once."""
         own = container.mem_id
-        found = self.counts.get(own)
+        found = self.singles.get(own)
         if found is None:
-            found = self.counts[own] = _visual_count(container)
+            found = self.singles[own] = _single_visual(container)
         return found
 
 
@@ -187,28 +207,39 @@ def line_of(visual: LexborNode, chain: list[LexborNode]) -> set[int]:
 def caption_node(container: LexborNode, line: set[int],
                  captions: Captions) -> LexborNode | None:
     """``<figcaption>`` first, then ``itemprop=caption``, then a caption class: the
-    first of the container's elements (not containing the visual: ``line``) of that kind."""
+    first of the container's elements (not containing the visual: ``line``) of that kind
+    (no figcaption is a candidate left: the first query saw them all)."""
     own = container.mem_id
     for node in container.css("figcaption"):
         if node.mem_id != own and node.mem_id not in line:
             return node
     first: LexborNode | None = None  # every figcaption left contains the visual
-    itemprop: LexborNode | None = None
     for node, key, kind in captions.candidates(container):
         if key in line:
             continue
-        if kind == FIGCAPTION:
+        if kind != HINTED_CAPTION:  # itemprop=caption: preferred to any class
             return node
         if first is None:
             first = node
-        if kind == ITEMPROP_CAPTION and itemprop is None:
-            itemprop = node
-    return itemprop if itemprop is not None else first
+            if not captions.has_itemprop(container):  # no itemprop=caption to prefer
+                return first
+    return first
 
 
-def _visual_count(node: LexborNode) -> int:
-    return len({attr(n, "src") or n.mem_id for n in node.css(VISUAL_SELECTOR)
-                if n.parent is None or n.parent.tag != "noscript"})
+def _single_visual(node: LexborNode) -> bool:
+    """``node`` shows one picture (its ``<noscript>`` fallback, or the same source again,
+    is the same picture): read until a second one."""
+    first: str | int | None = None
+    for visual in node.css(VISUAL_SELECTOR):
+        parent = visual.parent
+        if parent is not None and parent.tag == "noscript":
+            continue
+        key = attr(visual, "src") or visual.mem_id
+        if first is None:
+            first = key
+        elif key != first:
+            return False
+    return first is not None
 
 
 def _described_by(visual: LexborNode, near: list[LexborNode], tree: LexborHTMLParser) -> tuple[
@@ -234,7 +265,7 @@ def caption_container(near: list[LexborNode], line: set[int], captions: Captions
         if node.tag == "figure":
             return node, caption_node(node, line, captions)
         found = caption_node(node, line, captions)
-        if found is not None and captions.visual_count(node) == 1:
+        if found is not None and captions.single_visual(node):
             return node, found
     return None, None
 

@@ -16,7 +16,6 @@ part of it, so a photo box marked ``lead`` (a "lead image") is never the standfi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from itertools import pairwise
 
 from selectolax.lexbor import LexborNode
@@ -81,10 +80,13 @@ PRUNED_TAGS = SKIP_TAGS | {"figure", "figcaption", "nav", "aside", "form", "foot
                            "select", "time", "address", "amp-img", "amp-carousel"}
 #: Words of a ``data-*`` value: identifiers only (``standfirst``, ``article-dek``).
 _DATA_VALUE = re.compile(r"^[A-Za-z][\w:-]{0,40}$")
+_MAX_DATA_CHARS = 41  # the longest ``_DATA_VALUE``
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _DATE_LABELS = TEXT_PUBLISHED_LABELS + TEXT_UPDATED_LABELS
 _NOT_LEAD_TEXT = BYLINE_TOKENS | CAPTION_TOKENS | PHOTO_CREDIT_TOKENS
 _WORD = re.compile(r"\w+")
+#: The whitespace ``normalize_space`` collapses.
+ASCII_SPACES = " \n\t\r\f\v"
 #: Tokens of another story's box that do not also name a lead ("teaser" does both).
 _OTHER_STORY_ONLY = OTHER_STORY_TOKENS - LEAD_ROOTS
 #: A standfirst holds one or two paragraphs and no subheading; an element marked like a
@@ -104,20 +106,6 @@ def _split_words(value: str) -> list[str]:
     return [t for t in _WORD_SPLIT.split(value.lower()) if t]
 
 
-def lead_hint_words(node: LexborNode) -> set[str]:
-    """Class/id tokens, adjacent token pairs joined, ``itemprop`` and ``data-*`` words."""
-    attrs = node.attributes
-    words: set[str] = set(hint_tokens(node))
-    for raw in (attrs.get("class") or "").split() + (attrs.get("id") or "").split():
-        parts = _split_words(raw)
-        words.update(a + b for a, b in pairwise(parts))
-    words.update((attrs.get("itemprop") or "").lower().split())
-    for key, value in attrs.items():
-        if key.startswith("data-") and value and _DATA_VALUE.match(value):
-            words.update(_split_words(value))
-    return words
-
-
 def _joins_root(raw: str) -> bool:
     """Two adjacent parts of a class/id value join into a ``LEAD_ROOTS`` word."""
     if raw.isascii() and raw.isalnum():
@@ -126,10 +114,28 @@ def _joins_root(raw: str) -> bool:
     return any(a + b in LEAD_ROOTS for a, b in pairwise(parts))
 
 
+#: Separators allowed between the letters of a root in the pre-filter: the characters
+#: ``tokens_of`` and ``_split_words`` drop, never a space (class words are read one by one).
+_GAP = r"[^a-z0-9\s]*"
+#: Any ``LEAD_ROOTS`` word as it can show in a lower-cased class word, id, ``itemprop`` or
+#: ``data-*`` value: a token, a whole word, a word without separators, two joined parts.
+_GAPPED_ROOTS = re.compile("|".join(_GAP.join(map(re.escape, root)) for root in sorted(LEAD_ROOTS)))
+#: Attributes whose values ``marked_attrs`` reads (besides ``data-*``).
+_MARK_KEYS = frozenset({"class", "id", "itemprop"})
+
+
+def _may_be_marked(attrs: dict[str, str | None]) -> bool:
+    """Pre-filter of ``marked_attrs``: False only when no lead mark can be there (no root
+    in the hint values, separators inside a word ignored)."""
+    hints = " ".join([value for key, value in attrs.items() if value and (
+        key in _MARK_KEYS or (key.startswith("data-") and len(value) <= _MAX_DATA_CHARS))])
+    return _GAPPED_ROOTS.search(hints.lower()) is not None
+
+
 def marked_attrs(attrs: dict[str, str | None]) -> bool:
-    """``is_lead_marked`` on an attribute dict: ``lead_hint_words`` meet ``LEAD_ROOTS``,
-    asked word by word (no set built for the usual unmarked element)."""
-    if not attrs:
+    """A ``LEAD_ROOTS`` word among the class/id tokens (adjacent parts of a value joined:
+    ``entry-sub-title``), ``itemprop`` words or ``data-*`` identifier words."""
+    if not attrs or not _may_be_marked(attrs):
         return False
     class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
     if class_ or id_:
@@ -144,16 +150,12 @@ def marked_attrs(attrs: dict[str, str | None]) -> bool:
                for key, value in attrs.items())
 
 
-def is_lead_marked(node: LexborNode) -> bool:
-    return marked_attrs(node.attributes)
-
-
 def _not_text_box(node: LexborNode) -> bool:
     """Caption, credit or byline elements (never part of a lead's text)."""
     return not _NOT_LEAD_TEXT.isdisjoint(hint_tokens(node))
 
 
-def _text_box_attrs(attrs: dict[str, str | None]) -> bool:
+def text_box_attrs(attrs: dict[str, str | None]) -> bool:
     """``_not_text_box`` on an attribute dict."""
     return bool(attrs) and not _NOT_LEAD_TEXT.isdisjoint(
         tokens_of(attrs.get("class") or "", attrs.get("id") or ""))
@@ -247,95 +249,6 @@ def lead_area(scope: LexborNode, body: list[LexborNode],
     return common_ancestor([headline, body[0]]), headline
 
 
-def _path_to(area: LexborNode, node: LexborNode) -> list[LexborNode] | None:
-    """``node`` and its ancestors strictly below ``area``; None when ``node`` is not
-    strictly below ``area``."""
-    path: list[LexborNode] = []
-    current: LexborNode | None = node
-    while current is not None and current.mem_id != area.mem_id:
-        path.append(current)
-        current = current.parent
-    return path if current is not None and path else None
-
-
-def _comes_first(area: LexborNode, headline: list[LexborNode],
-                 limit: LexborNode | None) -> bool:
-    """``limit`` comes before the headline (``headline``: its path below ``area``) in
-    document order: it holds the headline or sits in an earlier branch."""
-    limit_path = _path_to(area, limit) if limit is not None else None
-    if limit_path is None:
-        return False
-    rank = {node.mem_id: index for index, node in enumerate(headline)}
-    index, meet = len(limit_path), len(headline)  # the branches meet at ``area``, or
-    for position, node in enumerate(limit_path):  # at the limit's lowest shared ancestor
-        if node.mem_id in rank:
-            index, meet = position, rank[node.mem_id]
-            break
-    if index == 0:
-        return meet > 0  # the limit holds the headline (or is it)
-    if meet == 0:
-        return False  # the limit sits inside the headline: never reached
-    mine, theirs = limit_path[index - 1], headline[meet - 1].mem_id
-    sibling = mine.next
-    while sibling is not None and sibling.mem_id != theirs:
-        sibling = sibling.next
-    return sibling is not None
-
-
-def _after(area: LexborNode, headline: list[LexborNode] | None) -> Iterator[LexborNode]:
-    """The elements whose subtrees follow the headline in document order below ``area``:
-    its next siblings, then its parent's, and so on (every child when no headline)."""
-    if headline is None:
-        yield from area.iter()
-        return
-    for node in headline:
-        sibling = node.next
-        while sibling is not None:
-            yield sibling
-            sibling = sibling.next
-
-
-#: What ``_window`` yields: an element, its tag and attributes, and whether it is the limit.
-_Place = tuple[LexborNode, str, dict[str, str | None], bool]
-
-
-def _window(area: LexborNode, headline: LexborNode | None,
-            limit: LexborNode | None) -> Iterator[_Place]:
-    """(element, tag, attributes, is the limit) in document order after the headline, up
-    to ``limit`` (the first body paragraph, yielded last); media, captions and navigation
-    pruned. A limit before the headline is all there is; so is it when the headline is
-    not below ``area`` (nothing follows it)."""
-    path = _path_to(area, headline) if headline is not None else None
-    if headline is not None and (path is None or _comes_first(area, path, limit)):
-        if limit is not None and _path_to(area, limit) is not None:
-            yield limit, limit.tag or "", limit.attributes, True
-        return
-    limit_id = limit.mem_id if limit is not None else None
-    seen = 0
-    for root in _after(area, path):
-        stack = [root]
-        while stack:
-            if seen >= MAX_WINDOW_ELEMENTS:
-                return
-            node = stack.pop()
-            tag = node.tag or "-"
-            if tag.startswith("-"):
-                continue
-            if node.mem_id == limit_id:
-                yield node, tag, node.attributes, True
-                return
-            if tag in PRUNED_TAGS:
-                continue
-            attrs = node.attributes
-            if _text_box_attrs(attrs):
-                continue
-            seen += 1
-            yield node, tag, attrs, False
-            children = list(node.iter())
-            children.reverse()
-            stack.extend(children)
-
-
 def _lead_text(node: LexborNode, texts: dict[int, str]) -> str:
     """``lead_text``, memoised in ``texts`` (a marked element is also tried by structure)."""
     key = node.mem_id
@@ -345,9 +258,10 @@ def _lead_text(node: LexborNode, texts: dict[int, str]) -> str:
     return text
 
 
-def _marked_lead(place: _Place, area: LexborNode, texts: dict[int, str]) -> str | None:
-    """The text of a lead-marked element, if it is a standfirst."""
-    node, tag, attrs, _ = place
+def marked_lead(node: LexborNode, tag: str, attrs: dict[str, str | None], area: LexborNode,
+                texts: dict[int, str]) -> str | None:
+    """The text of a lead-marked element (its tag and attributes read), if it is a
+    standfirst (``texts``: ``lead_text`` answers kept for the search)."""
     if tag in LEAD_EXCLUDED_TAGS or not marked_attrs(attrs):
         return None
     own = tokens_of(attrs.get("class") or "", attrs.get("id") or "")
@@ -363,10 +277,10 @@ def _marked_lead(place: _Place, area: LexborNode, texts: dict[int, str]) -> str 
 def _holds_text(node: LexborNode) -> bool:
     """Text directly in the element or in its inline children (a text block, not a
     wrapper of blocks)."""
-    for child in node.iter(include_text=True):
-        tag = child.tag or ""
-        if tag == "-text" and (child.text_content or "").strip():
-            return True
+    if node.text(deep=False).strip():  # the direct text nodes, joined in C
+        return True
+    for child in node.iter():
+        tag = child.tag or "-"
         if not tag.startswith("-") and tag not in BLOCK_TAGS and tag not in PRUNED_TAGS:
             return True
     return False
@@ -391,11 +305,10 @@ def _short_block(node: LexborNode, text: str) -> bool:
         return False
     if len(_SENTENCE_END.findall(text)) > MAX_STRUCTURAL_LEAD_SENTENCES:
         return False
+    if text.lower().startswith(_DATE_LABELS) or node.css_first("time") is not None:
+        return False  # the cheap tests first
     linked = sum(len(node_text(a)) for a in node.css("a"))
-    if linked > MAX_LEAD_LINK_DENSITY * len(text) or byline_from_text(text):
-        return False
-    lowered = text.lower()
-    return not lowered.startswith(_DATE_LABELS) and node.css_first("time") is None
+    return linked <= MAX_LEAD_LINK_DENSITY * len(text) and not byline_from_text(text)
 
 
 def _next_element(node: LexborNode) -> LexborNode | None:
@@ -405,7 +318,7 @@ def _next_element(node: LexborNode) -> LexborNode | None:
     return sibling
 
 
-class _Description:
+class Description:
     """The page's description words, read once and only when a block needs them."""
 
     def __init__(self, area: LexborNode) -> None:
@@ -424,10 +337,10 @@ class _Description:
         return False
 
 
-def _structural_lead(node: LexborNode, tag: str, headline: LexborNode | None,
-                     description: _Description, texts: dict[int, str]) -> str | None:
+def structural_lead(node: LexborNode, tag: str, headline: LexborNode | None,
+                     description: Description, texts: dict[int, str]) -> str | None:
     """A short single text block repeating the description, or a dek sentence in an
-    ``<h2>``/``<p>`` right after the headline."""
+    ``<h2>``/``<p>`` right after the headline (``texts``: as for ``marked_lead``)."""
     if tag in LEAD_EXCLUDED_TAGS or tag not in BLOCK_TAGS or not _holds_text(node):
         return None
     if _several_text_blocks(node):  # before the text: a wrapper's is long to gather
@@ -444,7 +357,7 @@ def _structural_lead(node: LexborNode, tag: str, headline: LexborNode | None,
     return None
 
 
-def _acceptable(node: LexborNode, body: list[LexborNode], segments: list[Segment]) -> bool:
+def acceptable_lead(node: LexborNode, body: list[LexborNode], segments: list[Segment]) -> bool:
     """Not the headline's box, nor a wrapper around a body container or several of its
     paragraphs (a lead holds at most ``MAX_LEAD_PARAGRAPHS`` and no subheading)."""
     if node.css_first("h1") is not None:
@@ -454,24 +367,3 @@ def _acceptable(node: LexborNode, body: list[LexborNode], segments: list[Segment
         return False
     held = [s for s in segments if s.node.mem_id in inside]
     return len(held) <= MAX_LEAD_PARAGRAPHS and all(s.kind == "p" for s in held)
-
-
-def find_lead(scope: LexborNode, body: list[LexborNode], segments: list[Segment],
-              first_paragraph: LexborNode | None, title: str | None) -> LexborNode | None:
-    """The lead element: the first marked one between the headline and the first body
-    paragraph (``first_paragraph`` itself included), else the first found by structure
-    (strictly before the first paragraph)."""
-    area, headline = lead_area(scope, body, title)
-    description = _Description(area)
-    structural: LexborNode | None = None
-    texts: dict[int, str] = {}
-    for place in _window(area, headline, first_paragraph):
-        node, tag, _, is_limit = place
-        text = _marked_lead(place, area, texts)
-        if text is not None and text != title and _acceptable(node, body, segments):
-            return node
-        if structural is None and not is_limit:
-            found = _structural_lead(node, tag, headline, description, texts)
-            if found and found != title and _acceptable(node, body, segments):
-                structural = node
-    return structural
