@@ -327,7 +327,7 @@ def test_bad_profile_selector_is_ignored() -> None:
 
 
 def test_parser_version() -> None:
-    assert PARSER_VERSION == "0.3.0"
+    assert PARSER_VERSION == "0.4.0"
 
 
 def test_breadcrumb_current_page_and_author_title() -> None:

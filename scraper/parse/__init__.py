@@ -33,11 +33,15 @@ The cascade, one function per stage (``parse_html`` runs them in this order):
     avatars, icons, pixels, ads, link cards, related thumbnails) dropped; caption and
     separated credit from the figure. ``captions`` come from the same analysis.
 12. ``extract_bylines``  - JSON-LD author, ``<meta name=author>``, byline markup, the
-    "By X" line found in step 10; agency and role tails dropped, ALL CAPS title-cased.
+    "By X" line found in step 10, else byline markup between the headline and the
+    scope (``bylines_before_scope``); agency and role tails dropped, ALL CAPS
+    title-cased.
 13. ``extract_language`` - ``<html lang>``, JSON-LD inLanguage, og:locale, content-language;
-    minimised with CLDR likely subtags.
+    minimised with CLDR likely subtags; else ``guess_language`` from the body's function
+    words (en, fr, de, es, it, pt, nl; none for short or mixed text).
 14. ``extract_dates``    - JSON-LD, ``<meta>``, microdata, ``<time>`` (marked, then first),
-    else visible text ("Publié le 3 mars 2025 à 14h07"; day-first unless en-US).
+    else visible text ("Publié le 3 mars 2025 à 14h07"; day-first unless en-US), else
+    the date in the URL path (``/2015/03/18/``: ``url_date``).
 15. ``extract_comments`` - reader comments (comment items in the DOM, else JSON-LD).
 16. ``extract_tags`` / ``extract_section`` - ``article:tag``, JSON-LD keywords, ``rel=tag``;
     ``article:section``, JSON-LD articleSection, else the last breadcrumb category.
@@ -58,15 +62,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.models import Article
 from scraper.parse.body import article_scope, find_body
-from scraper.parse.bylines import extract_bylines
+from scraper.parse.bylines import bylines_before_scope, extract_bylines
 from scraper.parse.classify import classify
 from scraper.parse.comments import extract_comments
 from scraper.parse.content import BodyContent, extract_content
-from scraper.parse.dates import extract_dates, page_dates
+from scraper.parse.dates import extract_dates, page_dates, url_date
 from scraper.parse.decode import check_html_bytes, check_html_text, decode_html
 from scraper.parse.forms import extract_comment_form
 from scraper.parse.images import extract_images
 from scraper.parse.jsonld import JsonObject, article_object, jsonld_objects
+from scraper.parse.language import guess_language
 from scraper.parse.metadata import (
     MetaMap,
     canonical_url,
@@ -93,7 +98,7 @@ __all__ = ["PARSER_VERSION", "Profile", "decode_html", "parse_html"]
 
 #: Bumped whenever a change can alter the output for the same bytes; stored with
 #: every archived version so that re-parses can be told apart.
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
 
 
 def _headline_node(tree: LexborHTMLParser, scope: LexborNode | None) -> LexborNode | None:
@@ -159,10 +164,14 @@ def _content(page: _Page, title: str | None) -> BodyContent:
         p for p in content.paragraphs if p != lead), text="\n\n".join([lead, *kept]))
 
 
-def _bylines(page: _Page, content: BodyContent) -> tuple[str, ...]:
+def _bylines(page: _Page, content: BodyContent, order: dict[int, int]) -> tuple[str, ...]:
     override = profile_bylines(page.tree, page.profile) if page.profile else None
-    return override or extract_bylines(page.article, page.objects, page.meta, page.scope,
-                                       content.text_bylines)
+    found = override or extract_bylines(page.article, page.objects, page.meta, page.scope,
+                                        content.text_bylines)
+    headline = _headline_node(page.tree, page.scope)
+    if found or headline is None:
+        return found
+    return bylines_before_scope(headline, page.scope, order)
 
 
 def _dates(page: _Page, language: str | None) -> tuple[str | None, str | None]:
@@ -188,12 +197,13 @@ def parse_html(content: bytes, url: str | None = None, *, http_charset: str | No
     page = _analyse(tree, url, profile if profile is not None else find_profile(_host(url)))
     title = _title(page, url)
     body = _content(page, title)
+    order = document_order(_document_node(tree))
     images, captions = extract_images(tree, page.scope, page.base, page.article,
-                                      page.objects, page.meta,
-                                      document_order(_document_node(tree)))
-    language = extract_language(tree, page.meta, page.ordered)
-    published, modified = _dates(page, language)
+                                      page.objects, page.meta, order)
+    language = extract_language(tree, page.meta, page.ordered) or guess_language(body.text)
     canonical = canonical_url(tree, page.meta, page.base, url)
+    published, modified = _dates(page, language)
+    published = published or url_date(canonical or url)
     body_chars = sum(map(len, body.paragraphs)) + len(body.lead or "")
     verdict = classify(tree, page.meta, page.objects, canonical or url, body_chars)
     article = Article(
@@ -208,6 +218,6 @@ def parse_html(content: bytes, url: str | None = None, *, http_charset: str | No
         own_published, own_modified = page_dates(page.meta, page.objects)
         return replace(article, published=own_published, modified=own_modified)
     return replace(
-        article, bylines=_bylines(page, body), lead=body.lead, paragraphs=body.paragraphs,
+        article, bylines=_bylines(page, body, order), lead=body.lead, paragraphs=body.paragraphs,
         subheadings=body.subheadings, captions=captions, text=body.text, images=images,
         comments=extract_comments(tree, page.article, page.objects))

@@ -11,6 +11,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from scraper.parse.dom import common_ancestor
 from scraper.parse.jsonld import JsonObject, id_index, names
 from scraper.parse.metadata import MetaMap
 from scraper.parse.text import (
@@ -239,6 +240,24 @@ def markup_bylines(scope: LexborNode) -> tuple[str, ...]:
     )
     for nodes in groups:
         found = _group_names(nodes, scope)
+        if found:
+            return _dedup(found)
+    return ()
+
+
+def bylines_before_scope(headline: LexborNode, scope: LexborNode,
+                         order: dict[int, int]) -> tuple[str, ...]:
+    """Byline markup between the headline and the article scope, when the scope (the
+    element around the body) leaves both out: the Washington Post's sig line sits
+    between its ``<h1>`` and its ``<article>``. ``order``: document positions."""
+    start, end = order.get(headline.mem_id), order.get(scope.mem_id)
+    if start is None or end is None or start >= end:
+        return ()
+    area = common_ancestor([headline, scope])
+    groups = (area.css('[itemprop~="author"], [rel~="author"]'), _marked_nodes(area))
+    for nodes in groups:
+        between = [n for n in nodes if start < order.get(n.mem_id, -1) < end]
+        found = _group_names(between, area)
         if found:
             return _dedup(found)
     return ()

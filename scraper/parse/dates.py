@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from itertools import accumulate, count
 from operator import add
 
@@ -152,6 +152,29 @@ def extract_dates(tree: LexborHTMLParser, meta: MetaMap, ordered: list[JsonObjec
         text_published, text_modified = text_dates(scope, language in MONTH_FIRST_LANGUAGES)
         published, modified = text_published, modified or text_modified
     return published, modified
+
+
+#: A date written in the URL path: ``/2015/03/18/`` or ``/2015-03-18`` (WordPress,
+#: Arc, Le Monde, the Washington Post). Compact ``20150318`` runs are left out: article
+#: ids look the same.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/._-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """The date of publication the URL path spells (day precision), if any: the last
+    resort when the page states no date with its year (``March 18 at 3:57 PM``)."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    found = _URL_DATE.search(path)
+    if found is None:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # 2015/02/31
+        return None
 
 
 def page_dates(meta: MetaMap, objects: list[JsonObject]) -> tuple[str | None, str | None]:

@@ -85,3 +85,61 @@ def minimize_language(raw: str | None) -> str | None:
         if maximize(trial) == full:
             return trial.join()
     return full.join() if tag.script else Tag(tag.language, None, tag.region).join()
+
+
+#: Frequent function words that, in running text, belong to one language only (words
+#: shared with another listed language, like "de", "la", "que", "en", are left out).
+STOPWORDS = {
+    "en": frozenset({
+        "the", "and", "of", "to", "is", "that", "for", "with", "was", "are", "this", "have",
+        "has", "were", "which", "from", "by", "at", "be", "his", "her", "it", "they", "their",
+        "would", "been", "said"
+    }),
+    "fr": frozenset({
+        "le", "les", "des", "et", "est", "une", "dans", "qui", "pour", "pas", "sur", "aux",
+        "du", "avec", "ce", "il", "sont", "ont", "été", "leur", "cette", "ces",
+        "nous", "sa", "ses"
+    }),
+    "de": frozenset({
+        "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "den", "dem", "mit",
+        "sich", "auf", "für", "von", "zu", "im", "auch", "wird", "wurde", "sie",
+        "werden", "bei", "nach"
+    }),
+    "es": frozenset({
+        "el", "los", "las", "del", "y", "por", "con", "una", "para", "su", "al", "como",
+        "más", "pero", "fue", "lo", "está", "sus", "también", "entre", "cuando"
+    }),
+    "it": frozenset({
+        "gli", "della", "che", "di", "è", "per", "sono", "nel", "alla", "anche", "più",
+        "degli", "delle", "questo", "stato", "essere"
+    }),
+    "pt": frozenset({
+        "os", "do", "da", "dos", "um", "não", "na", "ao", "foi", "pelo",
+        "pela", "são", "também", "seu", "sua", "ele"
+    }),
+    "nl": frozenset({
+        "het", "een", "van", "dat", "op", "te", "zijn", "niet", "met", "voor", "door", "ook",
+        "maar", "aan", "wordt", "heeft", "werd", "bij"
+    }),
+}
+#: A guess needs this many stopword hits for the best language (a paragraph or two of
+#: running text) and this lead over the next one; calibrated on the fixture, held-out and
+#: real pages (59 bodies of 21-300 hits; the runner-up never above a tenth of the best).
+MIN_STOPWORD_HITS = 20
+MIN_STOPWORD_LEAD = 3.0
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def guess_language(text: str) -> str | None:
+    """The language of running text from its function words, when the page does not say
+    (no ``lang``, JSON-LD or ``og:locale``); None when the text is short or mixed."""
+    counts = dict.fromkeys(STOPWORDS, 0)
+    for word in _WORD.findall(text.lower()):
+        for language, words in STOPWORDS.items():
+            if word in words:
+                counts[language] += 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    (best, hits), (_, second) = ranked[0], ranked[1]
+    if hits < MIN_STOPWORD_HITS or hits < MIN_STOPWORD_LEAD * second:
+        return None
+    return best
