@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.parse.body import ambiguous_furniture, link_density
+from scraper.parse.body import (
+    MAX_SIBLING_PARAGRAPH_LINK_DENSITY,
+    ambiguous_furniture,
+    link_density,
+)
 from scraper.parse.teasers import HEADING_SELECTOR, heading_holders, is_teaser_card
 from scraper.parse.text import (
     ancestors,
@@ -27,6 +31,8 @@ from scraper.parse.text import (
     tokens_of,
 )
 from scraper.parse.vocab import (
+    AMBIGUOUS_SUBSTRINGS,
+    AMBIGUOUS_TOKENS,
     BLOCK_TAGS,
     BOILERPLATE_HEADINGS,
     BOILERPLATE_ROLES,
@@ -62,7 +68,12 @@ MAX_SIGNUP_BOX_LEVELS = 8
 #: ``data-*`` values read as hints: identifiers (``newsletter-signup``), not free text.
 _DATA_VALUE = re.compile(r"^[A-Za-z][\w:-]{0,40}$")
 _WORDS = re.compile(r"[a-z0-9]+")
+#: How ``_collapse`` encodes a text: UTF-8 (its bytes under 0x80 are the ASCII characters
+#: alone), a lone surrogate passed through.
+_UTF8, _RAW = "utf-8", "surrogatepass"
 LABELLED_TAGS = BLOCK_TAGS | {"span"}
+#: Answers of ``_marked_by_attrs``: not furniture, furniture, or it depends on the element.
+_KEEP, _FURNITURE, _DEPENDS = 0, 1, 2
 
 
 @dataclass
@@ -92,6 +103,9 @@ class WalkMemo:
     dropped: dict[int, bool] = field(default_factory=dict)
     related: dict[int, bool] = field(default_factory=dict)
     containers: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
+    #: ``_marked_by_attrs`` by (tag, attribute items): pages repeat them.
+    by_attrs: dict[tuple[str, tuple[tuple[str, str | None], ...]], int] = field(
+        default_factory=dict)
 
     def related_heads(self) -> set[int]:
         """``mem_id`` of the headings found heading a related box (their boxes skipped)."""
@@ -116,8 +130,9 @@ class _Walk:
     def flush(self) -> None:
         parts = self.parts
         if parts:  # empty parts: no text, so no link or time characters either
-            text = normalize_space("".join(parts))
-            if self.blocks and has_words(text):
+            text = "".join(parts)
+            if self.blocks and has_words(text):  # no words: no need to collapse spaces
+                text = _collapse(text)
                 block, kind = self.blocks[-1]
                 self.segments.append(Segment(kind, text, min(self.link_chars, len(text)),
                                              block, min(self.time_chars, len(text))))
@@ -150,6 +165,21 @@ class _Walk:
             self.blocks.pop()
 
 
+def _collapse(text: str) -> str:
+    """``normalize_space(text)``, faster on the long whitespace runs of indented markup:
+    ``bytes.split()`` splits on exactly the ASCII whitespace that collapses (``str.split``
+    also on no-break spaces, kept inside a text); an ASCII text without the separators
+    ``\\x1c``-``\\x1f`` (``str.split`` whitespace) needs no encoding. A text with no
+    run to collapse (one ``in`` scan each) is only stripped: ``normalize_space``."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text \
+            or "\v" in text:
+        if text.isascii() and not ("\x1c" in text or "\x1d" in text or "\x1e" in text
+                                   or "\x1f" in text):
+            return " ".join(text.split())
+        return b" ".join(text.encode(_UTF8, _RAW).split()).decode(_UTF8, _RAW).strip()
+    return normalize_space(text)
+
+
 def is_furniture(node: LexborNode) -> bool:
     """Elements inside the body container that are not article text."""
     return _furniture(node, node.tag or "")
@@ -163,26 +193,69 @@ def _furniture(node: LexborNode, tag: str) -> bool:
     return marked_furniture(node)
 
 
-def marked_furniture(node: LexborNode) -> bool:
+def marked_furniture(node: LexborNode, memo: WalkMemo | None = None) -> bool:
     """Furniture by role, visibility, class/id hints, ``data-*``/``aria-label`` words or a
-    photo credit's class, whatever the tag."""
+    photo credit's class, whatever the tag (``memo``: the page's answers by attributes)."""
     attrs = node.attributes
     if not attrs:
         return False
+    tag = node.tag or ""
+    key = (tag, tuple(attrs.items()))
+    known = memo.by_attrs if memo is not None else {}
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _marked_by_attrs(tag, attrs)
+    return found == _FURNITURE if found != _DEPENDS else _marked_by_node(node, tag, attrs)
+
+
+def _marked_by_attrs(tag: str, attrs: dict[str, str | None]) -> int:
+    """``marked_furniture`` told from the tag and attributes, or ``_DEPENDS`` on the
+    element (an ambiguous hint, a photo credit's class)."""
     if (attrs.get("role") or "").lower() in BOILERPLATE_ROLES or hidden_attrs(attrs):
-        return True
+        return _FURNITURE
     class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
     if class_ or id_:  # no class or id: no hint to match
         tokens = tokens_of(class_, id_)
         if not CAPTION_TOKENS.isdisjoint(tokens):
-            return True
+            return _FURNITURE
         if hints_match(class_, id_, BOILERPLATE_TOKENS, BOILERPLATE_SUBSTRINGS):
-            return True
-        if ambiguous_furniture(node, class_, id_):
-            return True
-        if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and node.tag != "p":
-            return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS
-    return node.tag in LABELLED_TAGS and labelled_furniture(attrs)
+            return _FURNITURE
+        if hints_match(class_, id_, AMBIGUOUS_TOKENS, AMBIGUOUS_SUBSTRINGS):
+            return _DEPENDS
+        if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens) and tag != "p":
+            return _DEPENDS
+    return _FURNITURE if tag in LABELLED_TAGS and labelled_furniture(attrs) else _KEEP
+
+
+def _marked_by_node(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
+    """The rest of ``marked_furniture`` once role, visibility, caption and boilerplate
+    hints are ruled out: an ambiguous hint on no prose, a short photo credit, a label."""
+    class_, id_ = attrs.get("class") or "", attrs.get("id") or ""
+    if ambiguous_furniture(node, class_, id_, _density_bound):
+        return True
+    if not PHOTO_CREDIT_TOKENS.isdisjoint(tokens_of(class_, id_)) and tag != "p":
+        return len(node_text(node)) <= MAX_PHOTO_CREDIT_CHARS
+    return tag in LABELLED_TAGS and labelled_furniture(attrs)
+
+
+def _density_bound(node: LexborNode) -> float:
+    """``link_density(node)``, or an upper bound of it when that bound is under
+    ``MAX_SIBLING_PARAGRAPH_LINK_DENSITY`` (all ``is_prose`` asks): the links' text over
+    a lower bound of the node's text found in C, which spares the walk of a long box."""
+    linked = sum(len(node_text(a)) for a in node.css("a"))
+    floor = _text_floor(node)
+    if floor > 0 and linked / floor < MAX_SIBLING_PARAGRAPH_LINK_DENSITY:
+        return linked / floor
+    text = len(node_text(node))  # as ``link_density``
+    return min(linked / text, 1.0) if text else 0.0
+
+
+def _text_floor(node: LexborNode) -> int:
+    """At most ``len(node_text(node))``: the characters of its text nodes other than
+    whitespace, less all those under skipped elements (a Python pass over the elements
+    beats a CSS query naming every skipped tag)."""
+    skipped = sum(len(n.text(deep=True)) for n in node.traverse() if n.tag in SKIP_TAGS)
+    return len("".join(node.text(deep=True).split())) - skipped
 
 
 def labelled_furniture(attrs: dict[str, str | None]) -> bool:
@@ -285,12 +358,14 @@ def section_headings(node: LexborNode) -> list[LexborNode]:
 
 
 def _dropped(node: LexborNode, key: int, tag: str, walk: _Walk) -> bool:
-    """Furniture or a teaser card (memoised in ``walk.memo``; ``key``: the ``mem_id``)."""
-    found = walk.memo.dropped.get(key)
-    if found is None:
-        found = _furniture(node, tag) or is_teaser_card(node, walk.holders)
-        walk.memo.dropped[key] = found
-    return found
+    """Furniture or a teaser card (``key``: the ``mem_id``), the cheap tests first: the
+    tag, the attributes (``marked_furniture``), then only for an element known to hold a
+    heading the teaser card's."""
+    if tag == "figure":
+        return has_media(node)  # a figure holding a pull quote or a table is story text
+    if tag in SKIP_TAGS or tag in FURNITURE_TAGS or marked_furniture(node, walk.memo):
+        return True
+    return key in walk.holders and is_teaser_card(node, walk.holders)
 
 
 def _heads_related_box(node: LexborNode, key: int, walk: _Walk) -> bool:
@@ -309,7 +384,13 @@ _Item = LexborNode | str
 
 def _enter(node: LexborNode, tag: str, walk: _Walk, stack: list[_Item]) -> None:
     key = node.mem_id
-    if key in walk.skip or _dropped_header(node, key, tag, walk, stack):
+    if key in walk.skip or (tag == "header" and _section_header(node, stack)):
+        dropped = True
+    else:  # furniture or a teaser card (memoised in ``walk.memo``)
+        dropped = walk.memo.dropped.get(key)  # type: ignore[assignment]
+        if dropped is None:
+            dropped = walk.memo.dropped[key] = _dropped(node, key, tag, walk)
+    if dropped:
         if tag in BLOCK_TAGS:
             walk.flush()  # a skipped block still ends the line before it
         return
@@ -337,16 +418,12 @@ def _enter(node: LexborNode, tag: str, walk: _Walk, stack: list[_Item]) -> None:
     stack.extend(children)
 
 
-def _dropped_header(node: LexborNode, key: int, tag: str, walk: _Walk,
-                    stack: list[_Item]) -> bool:
-    """Dropped (``_dropped``), or a ``<header>`` giving only its section headings: they
-    go on the stack in its place (a block: the line before ends)."""
-    if tag == "header":
-        headings = section_headings(node)
-        if headings:
-            stack.extend(reversed(headings))
-            return True
-    return _dropped(node, key, tag, walk)
+def _section_header(node: LexborNode, stack: list[_Item]) -> bool:
+    """A ``<header>`` giving only its section headings: they go on the stack in its
+    place (a block: the line before ends)."""
+    headings = section_headings(node)
+    stack.extend(reversed(headings))
+    return bool(headings)
 
 
 def _walk_container(container: LexborNode, walk: _Walk) -> None:
@@ -364,7 +441,7 @@ def _walk_container(container: LexborNode, walk: _Walk) -> None:
             text = item.text_content or ""  # type: ignore[union-attr]
             if walk.links_open or walk.times_open or walk.pending_br:
                 walk.add_text(text)
-            else:
+            elif parts or not text.isspace():  # leading blanks: stripped at the flush
                 parts.append(text)
         elif not tag.startswith("-"):
             _enter(item, tag, walk, stack)  # type: ignore[arg-type]

@@ -415,8 +415,8 @@ def gather_split_body(top: Candidate, scores: dict[int, Candidate]) -> Candidate
 def microdata_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """``itemprop=articleBody`` (the longest one when a page repeats it)."""
     nodes = tree.css('[itemprop~="articleBody" i]')
-    if not nodes:
-        return []
+    if len(nodes) < 2:  # none, or one: no text to compare
+        return nodes
     return [max(nodes, key=lambda n: len(node_text(n)))]
 
 

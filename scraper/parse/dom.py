@@ -25,6 +25,9 @@ Spans = dict[int, tuple[int, int, int, int]]  # mem_id: parts from, to; ranks fr
 #: each holding a paragraph) would be quadratic. Below it normalising the slice is
 #: cheaper than the build (one regex pass, ~40 ns a character).
 LARGE_SPAN_CHARS = 20_000
+#: A span at least this long (characters) gets its text length counted on bytes, in C
+#: (``normalized_length``), rather than from its normalised text: quicker above it.
+COUNTED_SPAN_CHARS = 400
 #: Up to this many links under a node their lengths are summed one by one; above it a
 #: prefix sum over every link of the root (built once) answers in constant time.
 FEW_LINKS = 32
@@ -36,6 +39,18 @@ _COLLAPSIBLE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")
 #: to one space anyway), and indentation-heavy pages give far shorter strings to
 #: normalise. Parsing never makes an empty text node (which this would turn into a space).
 _BLANK = " "
+#: Byte map for ``normalized_length``: ASCII whitespace to a space, any other byte (UTF-8
+#: lead and continuation bytes too: never whitespace) to a letter.
+_SPACE_MARKS = bytes(0x20 if chr(i) in " \t\n\r\f\v" else 0x61 for i in range(256))
+
+
+def normalized_length(value: str) -> int:
+    """``len(normalize_space(value))`` without building it: once the ends are stripped
+    (any whitespace, as ``normalize_space`` strips them), each run of ASCII whitespace
+    shrinks to one space; the runs are counted in C on a byte map of the text."""
+    value = value.strip()
+    marks = value.encode("utf-8", "surrogatepass").translate(_SPACE_MARKS)
+    return len(value) - marks.count(b" ") + marks.count(b"a ")
 
 
 def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
@@ -43,32 +58,44 @@ def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
     element, its slice of them and its subtree's range of element ranks (pre-order
     numbers, first and last).
 
+    A space part right after another (or first) is left out, and so are the empty parts
+    of skipped elements: ``normalize_space`` of any slice is unchanged (the left-out
+    space would join a run, or lead the slice, and be stripped), and the text to
+    normalise is much shorter on pages of nested blocks and indentation.
+
     Elements inside a skipped subtree get nothing (``TextIndex`` falls back to
     ``node_text`` for them); the skipped element itself is a leaf.
     """
     parts: list[str] = []
     spans: Spans = {}
-    current, rank = root, 0
+    current, rank, spaced = root, 0, True  # spaced: the last part is a space (or none)
     open_: list[tuple[int, int, int, bool]] = []  # (mem_id, first part, rank, is block)
     while True:
         tag = current.tag
         if tag == "-text":
-            parts.append(_BLANK if current.is_empty_text_node else current.text_content or "")
+            if not current.is_empty_text_node:
+                parts.append(current.text_content or "")
+                spaced = False
+            elif not spaced:
+                parts.append(_BLANK)
+                spaced = True
         elif tag == "br" or tag in skip:
-            spans[current.mem_id] = (len(parts), len(parts) + 1, rank, rank)
-            parts.append(" " if tag == "br" else "")
+            start = len(parts)
+            if tag == "br" and not spaced:
+                parts.append(" ")
+                spaced = True
+            spans[current.mem_id] = (start, len(parts), rank, rank)
             rank += 1
         elif not (tag is None or tag.startswith("-")):
             start, block = len(parts), tag in BLOCK_TAGS
-            if block:
+            if block and not spaced:
                 parts.append(" ")
+                spaced = True
             child = current.first_child
             if child is not None:
                 open_.append((current.mem_id, start, rank, block))
                 current, rank = child, rank + 1
                 continue
-            if block:
-                parts.append(" ")
             spans[current.mem_id] = (start, len(parts), rank, rank)
             rank += 1
         while True:  # climb to the next sibling, closing finished elements
@@ -79,8 +106,9 @@ def _collect(root: LexborNode, skip: frozenset[str]) -> tuple[list[str], Spans]:
                 current = sibling
                 break
             key, start, first, block = open_.pop()
-            if block:
+            if block and not spaced:
                 parts.append(" ")
+                spaced = True
             spans[key] = (start, len(parts), first, rank - 1)
             current = current.parent  # type: ignore[assignment]  # open_ held it
 
@@ -152,8 +180,10 @@ class TextIndex:
         if span is None or node.mem_id in self._texts:
             return len(self.text(node))
         start, end = self._bounds[span[0]], self._bounds[span[1]]
-        if end - start < LARGE_SPAN_CHARS:
+        if end - start < COUNTED_SPAN_CHARS:
             return len(self.text(node))
+        if end - start < LARGE_SPAN_CHARS:
+            return normalized_length(self._raw[start:end])
         if self._collapsed is None:
             self._collapsed = _Collapsed(self._raw)
         return self._collapsed.stripped_length(start, end)
@@ -262,28 +292,34 @@ def common_ancestor(nodes: list[LexborNode]) -> LexborNode:
 def text_with_breaks(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> tuple[str, bool]:
     """``node_text(node)``, and whether a ``<br>`` may be inside it: one was met, or an
     element the walk skips has children (a ``<br>`` in ``<noscript>`` counts for
-    ``node.css("br")``). One walk for both."""
+    ``node.css("br")``). One walk for both; spaces are left out as in ``_collect``."""
     parts: list[str] = []
-    current, open_, brs = node, [], False
+    current, open_, brs, spaced = node, [], False, True
     while True:
         tag = current.tag
         if tag == "-text":
-            parts.append(_BLANK if current.is_empty_text_node else current.text_content or "")
+            if not current.is_empty_text_node:
+                parts.append(current.text_content or "")
+                spaced = False
+            elif not spaced:
+                parts.append(_BLANK)
+                spaced = True
         elif tag == "br":
-            parts.append(" ")
             brs = True
+            if not spaced:
+                parts.append(" ")
+                spaced = True
         elif tag in skip:
             brs = brs or current.first_child is not None
         elif not (tag is None or tag.startswith("-")):
-            if tag in BLOCK_TAGS:
+            if not spaced and tag in BLOCK_TAGS:
                 parts.append(" ")
+                spaced = True
             child = current.first_child
             if child is not None:
                 open_.append(current)
                 current = child
                 continue
-            if tag in BLOCK_TAGS:
-                parts.append(" ")
         while True:  # climb to the next sibling, closing finished elements
             if not open_:
                 return normalize_space("".join(parts)), brs
@@ -292,8 +328,9 @@ def text_with_breaks(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> tupl
                 current = sibling
                 break
             current = open_.pop()
-            if current.tag in BLOCK_TAGS:
+            if not spaced and current.tag in BLOCK_TAGS:
                 parts.append(" ")
+                spaced = True
 
 
 def br_chunks(node: LexborNode) -> list[str]:

@@ -33,7 +33,6 @@ from scraper.parse.credits import (
 )
 from scraper.parse.imagefilter import (
     Ancestry,
-    Attrs,
     FurnitureMemo,
     is_content_visual,
     netloc_path,
@@ -96,13 +95,9 @@ def _real(value: str) -> str | None:
     return value if value and not value.lower().startswith(("data:", "about:", "#")) else None
 
 
-def _source_candidates(node: LexborNode, attrs: Attrs) -> Iterator[str | None]:
-    """Sources after the lazy ones, best first: a lazy ``srcset``, ``src``, ``srcset``,
-    then the ``<source>`` elements of a ``<picture>`` (each read only when needed)."""
-    lazy_set = next((attrs.get(n) or "" for n in LAZY_SRCSET_ATTRS if attrs.get(n)), "")
-    yield srcset_largest(lazy_set) if lazy_set else None
-    yield _real(attrs.get("src") or "")
-    yield srcset_largest(attrs.get("srcset") or "")
+def _picture_sources(node: LexborNode) -> Iterator[str | None]:
+    """The largest candidates of the ``<source>`` elements of the ``<picture>`` holding
+    ``node`` (each read only when needed)."""
     parent = node.parent
     if parent is not None and parent.tag == "picture":
         for source in parent.css("source"):
@@ -110,14 +105,27 @@ def _source_candidates(node: LexborNode, attrs: Attrs) -> Iterator[str | None]:
 
 
 def image_source(node: LexborNode) -> str | None:
-    """The real (not placeholder) source of an ``<img>``/``<amp-img>``, unresolved."""
+    """The real (not placeholder) source of an ``<img>``/``<amp-img>``, unresolved: a lazy
+    source, a lazy ``srcset``, ``src``, ``srcset``, then the ``<source>`` elements of a
+    ``<picture>`` (``_real`` keeps a real value as it is: checked once)."""
     attrs = node.attributes  # one dict per node, not one per attribute read
     for name in LAZY_SRC_ATTRS:
         value = attrs.get(name)
         found = _real(value) if value else None
         if found:
             return found
-    for candidate in _source_candidates(node, attrs):
+    lazy_set = next((attrs.get(n) or "" for n in LAZY_SRCSET_ATTRS if attrs.get(n)), "")
+    found = _real(srcset_largest(lazy_set) or "") if lazy_set else None
+    if found:
+        return found
+    found = _real(attrs.get("src") or "")
+    if found:
+        return found
+    srcset = attrs.get("srcset")
+    found = _real(srcset_largest(srcset) or "") if srcset else None
+    if found:
+        return found
+    for candidate in _picture_sources(node):
         found = _real(candidate or "")
         if found:
             return found

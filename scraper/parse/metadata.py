@@ -55,6 +55,13 @@ MIN_HEADLINE_WORDS = 3
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+#: Attributes naming a ``<meta>`` element's key, in the order ``collect_meta`` reads them.
+_META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
+#: The descriptions ``collect_meta`` last read, with the parser they came from (held, so
+#: its identity cannot be reused): ``page_descriptions`` asks again on the same tree.
+_DESCRIPTION_MEMO: list[tuple[LexborHTMLParser, list[str]]] = []
+
+
 def collect_meta(tree: LexborHTMLParser | LexborNode) -> MetaMap:
     """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
     meta: MetaMap = {}
@@ -63,18 +70,37 @@ def collect_meta(tree: LexborHTMLParser | LexborNode) -> MetaMap:
         content = normalize_space(attrs.get("content") or "")
         if not content:
             continue
-        for key_attr in ("property", "name", "itemprop", "http-equiv"):
-            key = (attrs.get(key_attr) or "").strip().lower()
-            if key:
-                meta.setdefault(key, []).append(content)
+        for key_attr in _META_KEY_ATTRS:
+            raw = attrs.get(key_attr)
+            if raw:
+                key = raw.strip().lower()
+                if key:
+                    meta.setdefault(key, []).append(content)
+    if isinstance(tree, LexborHTMLParser):
+        _DESCRIPTION_MEMO[:] = [(tree, _meta_descriptions(meta))]
     return meta
+
+
+def _meta_descriptions(meta: MetaMap) -> list[str]:
+    return [v for key in DESCRIPTION_META for v in meta.get(key, [])]
+
+
+def _known_descriptions(root: LexborNode) -> list[str] | None:
+    """The ``<meta>`` descriptions ``collect_meta`` read from ``root``'s whole tree (the
+    parser's own root, which its queries start from); None when it did not."""
+    if not _DESCRIPTION_MEMO:
+        return None
+    parser, found = _DESCRIPTION_MEMO[0]
+    own_root = parser.root if root.parser is parser else None
+    return list(found) if own_root is not None and own_root.mem_id == root.mem_id else None
 
 
 def page_descriptions(root: LexborNode) -> list[str]:
     """The page's own descriptions: ``<meta>`` (name, Open Graph, Twitter, Dublin Core),
     then the ``description`` of every JSON-LD object, each once."""
-    meta = collect_meta(root)
-    found = [v for key in DESCRIPTION_META for v in meta.get(key, [])]
+    found = _known_descriptions(root)
+    if found is None:
+        found = _meta_descriptions(collect_meta(root))
     for script in root.css('script[type="application/ld+json" i]'):
         found.extend(_json_descriptions(script.text(deep=True)))
     return list(dict.fromkeys(found))

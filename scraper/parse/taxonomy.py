@@ -14,7 +14,7 @@ unmarked trail of links from the home page joined by ``>``/``›``/``»``, after
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -153,26 +153,62 @@ def _is_trail(node: LexborNode) -> bool:
     return links >= MIN_TRAIL_LINKS
 
 
-#: Elements that may be marked as a breadcrumb (``_marked_nodes`` reads their attributes).
+#: Elements that may be marked as a breadcrumb (``_marked_in_order`` reads them all).
 _MARK_SELECTOR = "[class], [id], [aria-label], [itemtype]"
+#: Elements that may be marked by something other than their class (few on a page).
+_OTHER_MARK_SELECTOR = "[id], [aria-label], [itemtype]"
 #: Elements of the body with at least two ``<a>`` children: the only ones that can hold
 #: an unmarked trail (one C query instead of reading the children of every element).
 _LINK_PARENT_SELECTOR = "body *:has(> a ~ a)"
 
 
-def _marked_nodes(tree: LexborHTMLParser) -> Iterator[LexborNode]:
-    """Elements marked as a breadcrumb (aria-label, microdata type, class or id token),
-    in document order; the class/id verdict is worked out once per value pair."""
-    verdicts: dict[tuple[str, str], bool] = {}
+def _crumb_value(value: str) -> bool:
+    """A class or id value holding a breadcrumb token (``tokens_of`` unions the tokens
+    of a class and an id value: an element is marked when either value is)."""
+    return not BREADCRUMB_TOKENS.isdisjoint(tokens_of(value, ""))
+
+
+def _other_mark(attrs: dict[str, str | None]) -> bool:
+    """Marked by an id token, an aria-label or a microdata type (the class aside)."""
+    return _crumb_value(attrs.get("id") or "") or (
+        "breadcrumb" in (attrs.get("aria-label") or "").lower()) or (
+        "BreadcrumbList" in (attrs.get("itemtype") or ""))
+
+
+def _marked_in_order(tree: LexborHTMLParser) -> Iterator[LexborNode]:
+    """Marked elements in document order, lazily, reading every attribute of each element
+    that may be marked (an element may come twice in a row: a selector list repeats it)."""
+    verdicts: dict[str, bool] = {}
     for node in tree.css(_MARK_SELECTOR):
         attrs = node.attributes
-        key = (attrs.get("class") or "", attrs.get("id") or "")
-        marked = verdicts.get(key)
+        value = attrs.get("class") or ""
+        marked = verdicts.get(value)
         if marked is None:
-            marked = verdicts[key] = not BREADCRUMB_TOKENS.isdisjoint(tokens_of(*key))
-        if marked or "breadcrumb" in (attrs.get("aria-label") or "").lower() or (
-                "BreadcrumbList" in (attrs.get("itemtype") or "")):
+            marked = verdicts[value] = _crumb_value(value)
+        if marked or _other_mark(attrs):
             yield node
+
+
+def _class_marked(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Elements whose class holds a breadcrumb token, in document order: the class alone
+    is read per element (no attribute dict), one verdict per distinct value."""
+    nodes = tree.css("[class]")
+    values = [node.attrs.get("class") or "" for node in nodes]
+    disjoint = BREADCRUMB_TOKENS.isdisjoint
+    marked = {value for value in set(values) if not disjoint(tokens_of(value, ""))}
+    if not marked:
+        return []
+    return [node for node, value in zip(nodes, values, strict=True) if value in marked]
+
+
+def _marked_nodes(tree: LexborHTMLParser) -> Iterable[LexborNode]:
+    """Elements marked as a breadcrumb (aria-label, microdata type, class or id token),
+    in document order. Most pages mark none: the few elements with an id, aria-label or
+    microdata type are read first; when none is marked, only classes can be, read alone.
+    Else one lazy walk reads them all (the first marked element usually answers)."""
+    if any(_other_mark(node.attributes) for node in tree.css(_OTHER_MARK_SELECTOR)):
+        return _marked_in_order(tree)
+    return _class_marked(tree)
 
 
 def html_breadcrumb(tree: LexborHTMLParser, title: str | None) -> str | None:
@@ -180,9 +216,8 @@ def html_breadcrumb(tree: LexborHTMLParser, title: str | None) -> str | None:
         found = _last_category(_link_items(node), title)
         if found:
             return found
-    for node in tree.css(_LINK_PARENT_SELECTOR):
-        direct = sum(1 for child in node.iter() if child.tag == "a")
-        if direct >= MIN_TRAIL_LINKS and node.tag != "nav" and _is_trail(node):
+    for node in tree.css(_LINK_PARENT_SELECTOR):  # a trail counts its own <a> children
+        if node.tag != "nav" and _is_trail(node):
             found = _last_category(_link_items(node), title)
             if found:
                 return found

@@ -28,11 +28,15 @@ def normalize_space(value: str) -> str:
     Only ASCII whitespace collapses, as in CSS ``white-space: normal``: no-break and
     narrow no-break spaces are typography and are kept (``str.split()`` would eat them).
     Plain ``str`` methods, not a regex: this runs on every text and is 5x faster so.
+    Once the controls are spaces, a printable string holds no whitespace but ``" "``
+    (no-break spaces are not printable), so ``str.split()`` is then exact and faster.
     """
     for char in _ASCII_CONTROL_SPACES:
         if char in value:
             value = value.replace(char, " ")
     if "  " in value:
+        if value.isprintable():
+            return " ".join(value.split())
         value = " ".join(filter(None, value.split(" ")))
     return value.strip()
 
