@@ -52,6 +52,9 @@ def test_minimize_language(raw: str, tag: str | None) -> None:
     ("Gard : crue historique - Gazette", [], "Gard : crue historique", "Gard : crue historique"),
     ("Gard : crue historique", [], "Gard : crue historique", "Gard : crue historique"),
     ("Headline - Unknown", [], None, "Headline - Unknown"),
+    ("Asia-pacific - Third blogger hacked to death", [], "Third blogger hacked to death",
+     "Third blogger hacked to death"),  # France 24: a section prefix the <h1> disowns
+    ("Brexit: what happens next", [], "what happens next", "Brexit: what happens next"),
 ])
 def test_strip_site_name(title: str, sites: list[str], h1: str | None, want: str) -> None:
     assert strip_site_name(title, sites, h1) == want

@@ -158,8 +158,8 @@ def site_names(meta: MetaMap, objects: list[JsonObject]) -> list[str]:
 def strip_site_name(title: str, sites: list[str], h1: str | None,
                     host: str | None = None) -> str:
     """Drop a " - Site" suffix (or "Site | " prefix) naming the site, or a separator
-    suffix when the ``<h1>`` agrees with the part before it, else a short suffix that
-    looks like an unnamed site's name."""
+    suffix (prefix) when the ``<h1>`` agrees with the part before (after) it, else a short
+    suffix that looks like an unnamed site's name."""
     folded_sites = {s.casefold() for s in sites}
     cuts = list(_TITLE_SEPARATOR.finditer(title))
     for cut in reversed(cuts):
@@ -170,11 +170,13 @@ def strip_site_name(title: str, sites: list[str], h1: str | None,
         head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
         if head.casefold() in folded_sites and tail:
             return tail
-    if h1:
+    if h1:  # the <h1> disowns a suffix (site name) or a prefix (section: "Asia-pacific - ")
         for cut in cuts:
-            head = title[: cut.start()].strip()
+            head, tail = title[: cut.start()].strip(), title[cut.end():].strip()
             if head.casefold() == h1.casefold():
                 return head
+            if tail.casefold() == h1.casefold():
+                return tail
     return _unnamed_site_suffix(title, host)
 
 
