@@ -22,8 +22,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 #: News articles of the suite between ~55 KB and ~210 KB, in four languages, used for
 #: the "real pages" table of bench/README.md.
-REAL_NEWS_PAGES = ("ars-1", "herald-sun-1", "la-nacion", "lemonde-1", "liberation-1",
-                   "telegraph", "wapo-1", "wapo-2", "yahoo-4")
+REAL_NEWS_PAGES = ("ars-1", "france24-1", "herald-sun-1", "la-nacion", "lemonde-1",
+                   "liberation-1", "telegraph", "wapo-1", "wapo-2", "yahoo-4")
 #: Elements whose own text is one paragraph of the ground truth.
 TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote",
                          "pre", "figcaption"})
