@@ -5,13 +5,20 @@ For each URL:
    (a string that is not an http(s) URL is reported and not recorded: nothing was fetched);
 2. an HTTP error status, or a body that is not HTML, is recorded as a capture
    with its reason and goes no further;
-3. the parser turns bytes + final URL into an ``Article``;
-4. the article is mapped to the archive's ``ContentRecord`` and stored with its
+3. a 304, or a body byte-identical to the article's last one, is recorded as
+   ``not_modified`` / ``revisit`` without parsing;
+4. when the article's current version came from another parser version, its raw
+   snapshots are re-extracted first, so that a parser upgrade is never taken for an
+   editorial change;
+5. the parser turns bytes + final URL into an ``Article``; an index page, a paywall
+   teaser or a consent wall is recorded as ``skipped`` with its reason;
+6. the article is mapped to the archive's ``ContentRecord`` and stored with its
    capture in one transaction; the archive decides new / new_version / unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,10 +26,13 @@ from scraper.errors import FetchError, InputError, NotHTMLError
 from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
-from storage import Archive, CaptureRecord, ContentRecord, StoreResult
+from scraper.walls import wall_reason
+from storage import Archive, CaptureRecord, ContentRecord, Snapshot, StoreResult
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FIRST_ERROR_STATUS = 400
+NOT_MODIFIED = 304
+NOT_AN_ARTICLE = "not an article (an index page)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,19 +78,55 @@ def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport
         skipped = page.status < FIRST_ERROR_STATUS
         capture = _capture(page, fetched_at, error=problem, skipped=skipped)
         return _report(url, page.status, archive.store(capture), problem)
+    if page.status == NOT_MODIFIED or _is_revisit(page, archive):
+        return _report(url, page.status, archive.store(_capture(page, fetched_at)), None)
     try:
         article = parse_html(page.content, page.url, http_charset=page.charset)
     except NotHTMLError as err:
-        capture = _capture(page, fetched_at, error=str(err), skipped=True)
-        return _report(url, page.status, archive.store(capture), str(err))
+        return _skip(url, page, fetched_at, archive, str(err))
+    reason = wall_reason(article, page.content) if article.is_article else NOT_AN_ARTICLE
+    if reason is not None:
+        return _skip(url, page, fetched_at, archive, reason)
     result = archive.store(_capture(page, fetched_at), to_content(article))
     return _report(url, page.status, result, None)
+
+
+def _is_revisit(page: FetchedPage, archive: Archive) -> bool:
+    """True when the body is the article's last one; re-extracts stale versions on the way."""
+    state = archive.state(page.requested_url, page.url)
+    if state is None:
+        return False
+    if state.body_sha256 == hashlib.sha256(page.content).hexdigest():
+        return True
+    if state.parser_version is not None and state.parser_version != PARSER_VERSION:
+        archive.reparse(extract_snapshot, article_id=state.article_id, stale_for=PARSER_VERSION)
+    return False
+
+
+def extract_snapshot(snapshot: Snapshot) -> ContentRecord | None:
+    """Re-extract a stored raw snapshot with this parser (``scraper reparse``)."""
+    page = FetchedPage(
+        snapshot.final_url, snapshot.final_url, 200, snapshot.headers, snapshot.body, 0
+    )
+    try:
+        return to_content(parse_html(page.content, page.url, http_charset=page.charset))
+    except NotHTMLError:
+        return None
+
+
+def _skip(
+    url: str, page: FetchedPage, fetched_at: datetime, archive: Archive, reason: str
+) -> FetchReport:
+    capture = _capture(page, fetched_at, error=reason, skipped=True)
+    return _report(url, page.status, archive.store(capture), reason)
 
 
 def _refusal(page: FetchedPage) -> str | None:
     """Why this response is not parsed, or None when it should be."""
     if page.status >= FIRST_ERROR_STATUS:
         return f"HTTP {page.status}"
+    if page.status == NOT_MODIFIED:
+        return None
     kind = page.content_type.split(";")[0].strip().lower()
     if kind and kind not in HTML_TYPES:
         return f"not HTML (content-type {kind})"

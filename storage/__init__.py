@@ -4,7 +4,7 @@
 """
 
 from storage.archive import Archive, open_archive
-from storage.engine import safe_url
+from storage.engine import safe_url, upgrade_schema
 from storage.errors import (
     ArchiveURLError,
     ArchiveWriteError,
@@ -13,24 +13,41 @@ from storage.errors import (
     StorageError,
     WriteRefusedError,
 )
-from storage.identity import content_hash, normalize_url
-from storage.records import OUTCOMES, CaptureRecord, ContentRecord, QueryResult, StoreResult
+from storage.identity import content_hash
+from storage.records import (
+    OUTCOMES,
+    ArticleState,
+    CaptureRecord,
+    ContentRecord,
+    QueryResult,
+    ReparseResult,
+    Snapshot,
+    StoreResult,
+    VersionRow,
+)
+from storage.urls import identity_url, normalize_url
 
 __all__ = [
     "OUTCOMES",
     "Archive",
     "ArchiveURLError",
     "ArchiveWriteError",
+    "ArticleState",
     "CaptureRecord",
     "ContentRecord",
     "QueryError",
     "QueryResult",
+    "ReparseResult",
     "SchemaError",
+    "Snapshot",
     "StorageError",
     "StoreResult",
+    "VersionRow",
     "WriteRefusedError",
     "content_hash",
+    "identity_url",
     "normalize_url",
     "open_archive",
     "safe_url",
+    "upgrade_schema",
 ]

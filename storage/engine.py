@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine
 
-from storage import schema
-from storage.errors import ArchiveURLError, SchemaError
+from storage import migrate
+from storage.errors import ArchiveURLError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's lock
 READ_ONLY = "archive_read_only"  # execution option: open a read-only transaction
@@ -44,6 +44,20 @@ def safe_url(url: URL | str) -> str:
 def create_engine(raw: str) -> Engine:
     """An engine for ``raw``, checked by connecting once, with the schema in place."""
     url = parse_url(raw)
+    engine = _open(url)
+    try:
+        ensure_schema(engine)
+    except exc.DBAPIError as err:
+        engine.dispose()
+        raise ArchiveURLError(f"cannot open archive {safe_url(url)}: {first_line(err)}") from err
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _open(url: URL) -> Engine:
+    """An engine for ``url`` with the archive's connection settings, not yet checked."""
     try:
         engine = sa.create_engine(url, **_engine_options(url))
     except exc.NoSuchModuleError as err:
@@ -55,14 +69,6 @@ def create_engine(raw: str) -> Engine:
         ) from err
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
-    try:
-        ensure_schema(engine)
-    except exc.DBAPIError as err:
-        engine.dispose()
-        raise ArchiveURLError(f"cannot open archive {safe_url(url)}: {first_line(err)}") from err
-    except BaseException:
-        engine.dispose()
-        raise
     return engine
 
 
@@ -91,32 +97,24 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create tables and views on first use, in one transaction with their record."""
+    """Create the schema in a new database; refuse an archive at another revision."""
     with engine.begin() as conn:
-        found = _schema_version(conn)
-        if found == schema.SCHEMA_VERSION:
-            return
-        if found is not None:
-            raise SchemaError(
-                f"archive schema version {found} is not {schema.SCHEMA_VERSION};"
-                " run 'scraper db upgrade'"
-            )
-        schema.metadata.create_all(conn)
-        for name, body in schema.VIEWS.items():
-            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
-            conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
-        conn.execute(
-            schema.meta.insert().values(key="schema_version", value=str(schema.SCHEMA_VERSION))
-        )
+        migrate.lock(conn)
+        if migrate.check(conn) is None:
+            migrate.upgrade(conn)
 
 
-def _schema_version(conn: sa.Connection) -> int | None:
-    if not sa.inspect(conn).has_table(schema.meta.name):
-        return None
-    value = conn.execute(
-        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-    ).scalar()
-    return int(value) if value is not None else None
+def upgrade_schema(raw: str) -> migrate.Upgrade:
+    """``scraper db upgrade``: bring the archive at ``raw`` to this code's revision."""
+    url = parse_url(raw)
+    engine = _open(url)
+    try:
+        with engine.begin() as conn:
+            return migrate.upgrade(conn)
+    except exc.DBAPIError as err:
+        raise ArchiveURLError(f"cannot upgrade archive {safe_url(url)}: {first_line(err)}") from err
+    finally:
+        engine.dispose()
 
 
 def first_line(err: BaseException) -> str:

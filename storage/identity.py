@@ -94,3 +94,8 @@ def content_hash(
     }
     blob = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def word_count(lead: str | None, paragraphs: Iterable[str]) -> int:
+    """Words of the story's body (lead and paragraphs), the measure of a collapse."""
+    return len((lead or "").split()) + sum(len(p.split()) for p in paragraphs)

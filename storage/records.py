@@ -68,3 +68,54 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """What the archive holds for a URL: enough to skip a parse or notice a stale parser."""
+
+    article_id: int
+    version: int | None
+    parser_version: str | None
+    body_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One stored version, as ``scraper history`` and ``scraper diff`` read it."""
+
+    article_id: int
+    version: int
+    fetched_at: datetime
+    content_hash: str
+    parser_version: str
+    title: str | None
+    bylines: tuple[str, ...]
+    lead: str | None
+    paragraphs: tuple[str, ...]
+    subheadings: tuple[str, ...]
+    captions: tuple[str, ...]
+    words: int | None
+    reverted_to: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A version's raw capture, for re-extraction with the current parser."""
+
+    article_id: int
+    version: int
+    parser_version: str
+    final_url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ReparseResult:
+    """What ``Archive.reparse`` did: versions seen, re-extracted, and changed by it."""
+
+    seen: int = 0
+    reparsed: int = 0
+    changed: int = 0
+    failed: int = 0

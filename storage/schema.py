@@ -11,7 +11,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-SCHEMA_VERSION = 1
+# The Alembic revision this code needs (storage/migrations/versions). Opening an archive
+# at another revision stops with a SchemaError that says what to run.
+SCHEMA_REVISION = "r0002"
 
 metadata = sa.MetaData()
 
@@ -41,6 +43,19 @@ blob = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("codec", sa.String(16), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("dict_id", sa.Integer),  # zstd_dict.id; no FK: SQLite cannot add one
+    sa.Column("site", sa.Text, index=True),  # whose dictionary may compress it
+)
+
+# A zstd dictionary trained on one site's pages: its template compresses to almost nothing.
+zstd_dict = sa.Table(
+    "zstd_dict",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("site", sa.Text, nullable=False, unique=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("samples", sa.Integer, nullable=False),
+    sa.Column("trained_at", Timestamp, nullable=False),
 )
 
 article = sa.Table(
@@ -68,7 +83,7 @@ capture = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("article_id", sa.ForeignKey("article.id"), index=True),
-    sa.Column("requested_url", sa.Text, nullable=False),
+    sa.Column("requested_url", sa.Text, nullable=False, index=True),
     sa.Column("final_url", sa.Text),
     sa.Column("redirects", sa.Text, nullable=False, server_default="[]"),
     sa.Column("status", sa.Integer),
@@ -105,7 +120,40 @@ article_version = sa.Table(
     sa.Column("captions", sa.Text, nullable=False),
     sa.Column("comment_form", sa.Text),
     sa.Column("reverted_to", sa.Integer),
+    sa.Column("words", sa.Integer),
+    sa.Column("simhash", sa.BigInteger),
     sa.UniqueConstraint("article_id", "version"),
+)
+
+# Bands of each version's simhash, for near-duplicate candidates by exact band match.
+version_band = sa.Table(
+    "version_band",
+    metadata,
+    sa.Column("band", sa.SmallInteger, primary_key=True),
+    sa.Column("value", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.ForeignKey("article.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+)
+
+# The same content under two articles. Articles are never merged: the later one points
+# to the one seen first.
+duplicate = sa.Table(
+    "duplicate",
+    metadata,
+    sa.Column("article_id", sa.ForeignKey("article.id"), primary_key=True),
+    sa.Column("duplicate_of", sa.ForeignKey("article.id"), primary_key=True, index=True),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.Column("found_at", Timestamp, nullable=False),
+)
+
+# A canonical URL on another site: a syndicated copy, recorded but never merged.
+syndication = sa.Table(
+    "syndication",
+    metadata,
+    sa.Column("article_id", sa.ForeignKey("article.id"), primary_key=True),
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("first_seen", Timestamp, nullable=False),
 )
 
 # The public views. Their names and columns are a contract: extend, never rename.
@@ -130,5 +178,9 @@ VIEWS: dict[str, str] = {
         SELECT c.id, c.article_id, c.requested_url, c.final_url, c.status, c.fetched_at,
                c.elapsed_ms, c.bytes, c.outcome, c.error
         FROM capture c
+    """,
+    "duplicates": """
+        SELECT d.article_id, d.duplicate_of, d.kind, d.similarity, d.found_at
+        FROM duplicate d
     """,
 }

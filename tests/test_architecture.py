@@ -93,6 +93,7 @@ def test_storage_public_api_is_pinned() -> None:
         [
             "OUTCOMES",
             "Archive",
+            "ArticleState",
             "ArchiveURLError",
             "ArchiveWriteError",
             "CaptureRecord",
@@ -105,8 +106,13 @@ def test_storage_public_api_is_pinned() -> None:
             "WriteRefusedError",
             "content_hash",
             "normalize_url",
+            "identity_url",
             "open_archive",
+            "ReparseResult",
             "safe_url",
+            "Snapshot",
+            "upgrade_schema",
+            "VersionRow",
         ]
     )
     for name in storage.__all__:

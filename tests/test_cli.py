@@ -94,7 +94,7 @@ def test_fetch_by_replay_then_query(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert first.stdout.split()[:2] == ["200", "new"]
     again = run("fetch", SEED_URL + "?utm_source=x", "--replay", str(FIXTURE_SITE), "--db", db)
-    assert again.stdout.split()[:2] == ["200", "unchanged"]
+    assert again.stdout.split()[:2] == ["200", "revisit"]
     query = run(
         "sql", "SELECT id, title, version_count FROM articles", "--db", db, "--format", "json"
     )

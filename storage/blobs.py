@@ -1,0 +1,127 @@
+"""Raw bodies, stored once by sha256 and compressed with zstd, per site with a dictionary.
+
+A news site serves every article in one template, so most of a page's bytes repeat
+across the site. zstd compresses a page alone to about a fifth of its size; with a
+dictionary trained on the site's own pages, the template nearly vanishes.
+
+1. A body already stored (same sha256) is not stored again.
+2. A new body is compressed with its site's dictionary when the site has one,
+   otherwise on its own (``codec = 'zstd'``).
+3. When a site without a dictionary reaches ``DICT_TRAIN_SAMPLES`` stored bodies,
+   a dictionary is trained on them, stored in ``zstd_dict``, and those bodies are
+   recompressed with it, in the same transaction as the write that crossed the line.
+4. Reading decompresses with the dictionary the blob names (``codec = 'zstd-dict'``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import zstandard
+
+from storage import schema
+from storage.upsert import insert_ignore
+
+ZSTD_LEVEL = 10  # HTML compresses ~5x alone at this level; 19 gains ~1 point at 5x the CPU
+# Dictionary settings, calibrated by bench/compress_bench.py (see bench/README.md):
+DICT_TRAIN_SAMPLES = 24  # pages of one site before its dictionary is trained
+DICT_SIZE = 64 * 1024  # bytes; larger dictionaries gained < 1 point of ratio
+DICT_LEVEL = 10
+
+
+def sha256_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def put(conn: sa.Connection, body: bytes, site: str | None) -> str:
+    """Store ``body`` once; return its sha256."""
+    sha = sha256_of(body)
+    b = schema.blob
+    if conn.execute(sa.select(b.c.sha256).where(b.c.sha256 == sha)).first() is not None:
+        return sha
+    dictionary = _site_dict(conn, site) if site else None
+    if dictionary is None:
+        data, codec, dict_id = _compressor(None).compress(body), "zstd", None
+    else:
+        dict_id, dict_data = dictionary
+        data, codec = _compressor(dict_data).compress(body), "zstd-dict"
+    insert_ignore(
+        conn, b, sha256=sha, size=len(body), codec=codec, data=data, dict_id=dict_id, site=site
+    )
+    if dictionary is None and site:
+        _maybe_train(conn, site)
+    return sha
+
+
+def read(conn: sa.Connection, sha: str) -> bytes:
+    """The raw body stored under ``sha``."""
+    b, d = schema.blob, schema.zstd_dict
+    row = conn.execute(
+        sa.select(b.c.data, b.c.codec, d.c.data.label("dict"))
+        .select_from(b.outerjoin(d, d.c.id == b.c.dict_id))
+        .where(b.c.sha256 == sha)
+    ).one()
+    dict_data = row.dict if row.codec == "zstd-dict" else None
+    return _decompressor(dict_data).decompress(row.data)
+
+
+def _compressor(dict_data: bytes | None) -> zstandard.ZstdCompressor:
+    if dict_data is None:
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    zdict = zstandard.ZstdCompressionDict(dict_data)
+    return zstandard.ZstdCompressor(level=DICT_LEVEL, dict_data=zdict)
+
+
+def _decompressor(dict_data: bytes | None) -> zstandard.ZstdDecompressor:
+    if dict_data is None:
+        return zstandard.ZstdDecompressor()
+    return zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(dict_data))
+
+
+def _site_dict(conn: sa.Connection, site: str) -> tuple[int, bytes] | None:
+    d = schema.zstd_dict
+    row = conn.execute(sa.select(d.c.id, d.c.data).where(d.c.site == site)).first()
+    return (int(row.id), bytes(row.data)) if row is not None else None
+
+
+def _maybe_train(conn: sa.Connection, site: str) -> None:
+    """Train the site's dictionary once it has enough pages, and recompress them with it."""
+    b = schema.blob
+    shas = (
+        conn.execute(
+            sa.select(b.c.sha256)
+            .where(b.c.site == site, b.c.dict_id.is_(None))
+            .limit(DICT_TRAIN_SAMPLES)
+        )
+        .scalars()
+        .all()
+    )
+    if len(shas) < DICT_TRAIN_SAMPLES:
+        return
+    bodies = {sha: read(conn, sha) for sha in shas}
+    try:
+        trained = zstandard.train_dictionary(DICT_SIZE, list(bodies.values()), level=DICT_LEVEL)
+    except zstandard.ZstdError:
+        return  # too little material to learn from; pages stay compressed on their own
+    dict_data = trained.as_bytes()
+    insert_ignore(
+        conn,
+        schema.zstd_dict,
+        site=site,
+        data=dict_data,
+        samples=len(bodies),
+        trained_at=datetime.now(UTC),
+    )
+    found = _site_dict(conn, site)
+    if found is None:
+        return
+    dict_id, dict_data = found
+    compressor = _compressor(dict_data)
+    for sha, body in bodies.items():
+        conn.execute(
+            b.update()
+            .where(b.c.sha256 == sha, b.c.dict_id.is_(None))
+            .values(data=compressor.compress(body), codec="zstd-dict", dict_id=dict_id)
+        )

@@ -1,0 +1,284 @@
+"""The one write path: a capture, and maybe a version, in the caller's transaction.
+
+1. Keep the raw body once (``storage.blobs``).
+2. No content: an error or a skipped response is recorded as such; a 304 is
+   ``not_modified`` and a body equal to the article's last one is a ``revisit``,
+   both credited to the article the URL already belongs to.
+3. Resolve the article from the capture's URLs (``storage.aliases``), creating it
+   on first sight, and lock its row so that concurrent writers take turns.
+4. Gates: a redirect to a home or section page, or a body that collapsed far below
+   the current version, never becomes a version (outcome ``skipped``).
+5. Compare the content hash with the current version: ``unchanged``, a revert to an
+   older version, or a ``new``/``new_version``; versions are append-only and the
+   article's pointer moves to the newest.
+6. Record exact and near duplicates under other articles (``storage.dedupe``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from storage import aliases, blobs, dedupe, schema
+from storage.errors import ArchiveWriteError
+from storage.identity import content_hash, word_count
+from storage.records import CaptureRecord, ContentRecord, StoreResult
+from storage.simhash import bands, simhash64
+from storage.upsert import insert_ignore
+from storage.urls import site_of
+
+# A version whose body has fewer words than this share of the current version's is a
+# collapse (a teaser, a consent or error page served with 200), not an edit. Chosen from
+# the fixture corpus: paywall teasers keep 5-30% of the story; rewrites that survive
+# editing keep well above half. Only bodies of COLLAPSE_MIN_WORDS or more are judged.
+COLLAPSE_RATIO = 0.4
+COLLAPSE_MIN_WORDS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    version: int
+    content_hash: str
+    words: int | None
+
+
+class Writer:
+    """The steps of one ``store`` call, sharing its connection and capture."""
+
+    def __init__(self, conn: sa.Connection, capture: CaptureRecord) -> None:
+        self.conn = conn
+        self.capture = capture
+        self.now = datetime.now(UTC)
+
+    def write(self, content: ContentRecord | None) -> StoreResult:
+        c = self.capture
+        site = site_of(c.final_url or c.requested_url) if c.body is not None else None
+        sha = blobs.put(self.conn, c.body, site or None) if c.body is not None else None
+        if content is None:
+            return self._without_content(sha)
+        home = aliases.redirected_home(c)
+        if home:
+            return self._skip(sha, aliases.known_article(self.conn, c), home)
+        resolved = aliases.resolve(self.conn, c, content, self.now)
+        self._lock(resolved)
+        return self._with_content(resolved, sha, content)
+
+    def _without_content(self, sha: str | None) -> StoreResult:
+        c = self.capture
+        article_id = aliases.known_article(self.conn, c)
+        if c.error is not None or c.skipped:
+            outcome = "skipped" if c.skipped else "error"
+            return StoreResult(self._insert_capture(article_id, sha, outcome), outcome, article_id)
+        if c.status == 304:
+            outcome = "not_modified"
+        elif sha is not None and article_id is not None and self._last_sha(article_id) == sha:
+            outcome = "revisit"
+        else:
+            raise ArchiveWriteError(
+                f"no content given for {c.requested_url}, and its body is not a revisit"
+            )
+        self._touch(article_id)
+        current = self._current(article_id) if article_id is not None else None
+        version = current.version if current is not None else None
+        capture_id = self._insert_capture(article_id, sha, outcome)
+        return StoreResult(capture_id, outcome, article_id, version)
+
+    def _with_content(
+        self, article_id: int, sha: str | None, content: ContentRecord
+    ) -> StoreResult:
+        digest = content_hash_of(content)
+        current = self._current(article_id)
+        if current is not None and current.content_hash == digest:
+            capture_id = self._insert_capture(article_id, sha, "unchanged")
+            return StoreResult(capture_id, "unchanged", article_id, current.version)
+        collapse = _collapse(current, word_count(content.lead, content.paragraphs))
+        if collapse:
+            return self._skip(sha, article_id, collapse)
+        reverted_to = self._older_version(article_id, digest)
+        version = 1 if current is None else self._last_version(article_id) + 1
+        outcome = "new" if version == 1 else "new_version"
+        capture_id = self._insert_capture(article_id, sha, outcome)
+        columns = version_columns(content)
+        self._insert_version(article_id, version, capture_id, digest, columns, reverted_to)
+        if reverted_to is None:
+            dedupe.record(
+                self.conn, article_id, version, digest, content.text, columns["simhash"], self.now
+            )
+        return StoreResult(capture_id, outcome, article_id, version, reverted_to)
+
+    def _skip(self, sha: str | None, article_id: int | None, reason: str) -> StoreResult:
+        capture_id = self._insert_capture(article_id, sha, "skipped", error=reason)
+        return StoreResult(capture_id, "skipped", article_id)
+
+    def _lock(self, article_id: int) -> None:
+        """Concurrent writers of one article take turns from here (a no-op on SQLite)."""
+        a = schema.article
+        self.conn.execute(
+            sa.select(a.c.id).where(a.c.id == article_id).with_for_update(key_share=True)
+        )
+
+    def _touch(self, article_id: int | None) -> None:
+        if article_id is not None:
+            a = schema.article
+            self.conn.execute(a.update().where(a.c.id == article_id).values(last_seen=self.now))
+
+    def _current(self, article_id: int) -> _Current | None:
+        v, a = schema.article_version, schema.article
+        row = self.conn.execute(
+            sa.select(v.c.version, v.c.content_hash, v.c.words, v.c.text)
+            .join(a, sa.and_(a.c.id == v.c.article_id, a.c.current_version == v.c.version))
+            .where(a.c.id == article_id)
+        ).first()
+        if row is None:
+            return None
+        words = row.words if row.words is not None else len(row.text.split())
+        return _Current(row.version, row.content_hash, words)
+
+    def _older_version(self, article_id: int, digest: str) -> int | None:
+        v = schema.article_version
+        return self.conn.execute(
+            sa.select(sa.func.min(v.c.version)).where(
+                v.c.article_id == article_id, v.c.content_hash == digest
+            )
+        ).scalar()
+
+    def _last_version(self, article_id: int) -> int:
+        v = schema.article_version
+        last = self.conn.execute(
+            sa.select(sa.func.max(v.c.version)).where(v.c.article_id == article_id)
+        ).scalar()
+        return int(last or 0)
+
+    def _last_sha(self, article_id: int) -> str | None:
+        c = schema.capture
+        return self.conn.execute(
+            sa.select(c.c.blob_sha256)
+            .where(c.c.article_id == article_id, c.c.blob_sha256.is_not(None))
+            .order_by(c.c.id.desc())
+            .limit(1)
+        ).scalar()
+
+    def _insert_capture(
+        self, article_id: int | None, sha: str | None, outcome: str, error: str | None = None
+    ) -> int:
+        c = self.capture
+        headers = {k.lower(): v for k, v in c.headers.items()}
+        result = self.conn.execute(
+            schema.capture.insert().values(
+                article_id=article_id,
+                requested_url=c.requested_url,
+                final_url=c.final_url,
+                redirects=json.dumps(list(c.redirects)),
+                status=c.status,
+                fetched_at=c.fetched_at,
+                elapsed_ms=c.elapsed_ms,
+                bytes=len(c.body) if c.body is not None else None,
+                headers=json.dumps(headers, ensure_ascii=False, sort_keys=True),
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+                blob_sha256=sha,
+                outcome=outcome,
+                error=error if error is not None else c.error,
+            )
+        )
+        return new_id(result)
+
+    def _insert_version(
+        self,
+        article_id: int,
+        version: int,
+        capture_id: int,
+        digest: str,
+        columns: dict[str, Any],
+        reverted_to: int | None,
+    ) -> None:
+        self.conn.execute(
+            schema.article_version.insert().values(
+                article_id=article_id,
+                version=version,
+                capture_id=capture_id,
+                fetched_at=self.capture.fetched_at,
+                content_hash=digest,
+                reverted_to=reverted_to,
+                **columns,
+            )
+        )
+        a = schema.article
+        self.conn.execute(
+            a.update()
+            .where(a.c.id == article_id)
+            .values(current_version=version, last_seen=self.now)
+        )
+
+
+def _collapse(current: _Current | None, words: int) -> str | None:
+    """Why a body this short cannot be the next version of ``current``, or None."""
+    if current is None or current.words is None or current.words < COLLAPSE_MIN_WORDS:
+        return None
+    if words >= COLLAPSE_RATIO * current.words:
+        return None
+    return f"body collapsed to {words} words from {current.words} in v{current.version}"
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise ArchiveWriteError("the database returned no id for a new row")
+    return int(key[0])
+
+
+def content_hash_of(content: ContentRecord) -> str:
+    return content_hash(
+        title=content.title,
+        bylines=content.bylines,
+        lead=content.lead,
+        paragraphs=content.paragraphs,
+        subheadings=content.subheadings,
+        captions=content.captions,
+    )
+
+
+def version_columns(content: ContentRecord) -> dict[str, Any]:
+    """The columns of ``article_version`` that come from the parser."""
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return {
+        "parser_version": content.parser_version,
+        "title": content.title,
+        "bylines": dump(list(content.bylines)),
+        "published": content.published,
+        "modified": content.modified,
+        "language": content.language,
+        "lead": content.lead,
+        "text": content.text,
+        "paragraphs": dump(list(content.paragraphs)),
+        "subheadings": dump(list(content.subheadings)),
+        "captions": dump(list(content.captions)),
+        "comment_form": dump(content.comment_form) if content.comment_form is not None else None,
+        "words": word_count(content.lead, content.paragraphs),
+        "simhash": simhash64(content.text),
+    }
+
+
+def refresh(conn: sa.Connection, article_id: int, version: int, content: ContentRecord) -> bool:
+    """Re-derive a stored version from the current parser; True when its fields changed.
+
+    The version keeps its number, capture and fetch time: the editorial history is
+    the same captures read again, so a parser upgrade never shows up as an edit.
+    """
+    v, vb = schema.article_version, schema.version_band
+    where = sa.and_(v.c.article_id == article_id, v.c.version == version)
+    before = conn.execute(sa.select(v.c.content_hash).where(where)).scalar_one()
+    digest = content_hash_of(content)
+    columns = version_columns(content)
+    conn.execute(v.update().where(where).values(content_hash=digest, **columns))
+    conn.execute(vb.delete().where(vb.c.article_id == article_id, vb.c.version == version))
+    for band, value in enumerate(bands(columns["simhash"])):
+        insert_ignore(conn, vb, band=band, value=value, article_id=article_id, version=version)
+    return bool(before != digest)
