@@ -8,115 +8,32 @@ Exit codes: 0 success; 1 a URL could not be fetched or stored; 2 bad input
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import NoReturn, TextIO
 
 import click
 
-import storage
 from scraper import __version__
-from scraper.errors import FetchError, InputError, ScraperError
-from scraper.fetch import (
-    DEFAULT_USER_AGENT,
-    Fetcher,
-    FetchOptions,
-    replay_transport,
-    write_recording,
+from scraper.cli_archive import ARCHIVE_COMMANDS
+from scraper.cli_options import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    BadInput,
+    Failed,
+    db_option,
+    fetch_options,
+    make_fetcher,
+    translate_errors,
 )
+from scraper.errors import FetchError, InputError
+from scraper.fetch import write_recording
 from scraper.output import FORMATS, render
 from scraper.parse import parse_html
 from scraper.pipeline import fetch_and_store
 from storage import open_archive
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-DEFAULT_DB = "sqlite:///archive.db"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class BadInput(click.ClickException):
-    """The user's input cannot be used: a one-line error, exit code 2."""
-
-    exit_code = EXIT_BAD_INPUT
-
-
-class Failed(click.ClickException):
-    """The work could not be done (a URL failed, a write failed): exit code 1."""
-
-    exit_code = EXIT_FAILED
-
-
-def translate_errors(func: F) -> F:
-    """Turn library errors into ``BadInput``/``Failed`` once, at the CLI boundary."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (
-            InputError,
-            storage.ArchiveURLError,
-            storage.SchemaError,
-            storage.QueryError,
-        ) as err:
-            raise BadInput(str(err)) from err
-        except (ScraperError, storage.StorageError) as err:
-            raise Failed(str(err)) from err
-
-    return wrapper  # type: ignore[return-value]
-
-
-def db_option(func: F) -> F:
-    """``--db``: shared by every command that opens the archive."""
-    return click.option(
-        "--db",
-        "db",
-        envvar="SCRAPER_DB",
-        default=DEFAULT_DB,
-        show_default=True,
-        metavar="URL",
-        help="Archive as a SQLAlchemy URL (env SCRAPER_DB), e.g. sqlite:///archive.db or "
-        "postgresql+psycopg://user@host/db.",
-    )(func)
-
-
-def fetch_options(func: F) -> F:
-    """``--replay``, ``--user-agent``, ``--timeout``: shared by every command that fetches."""
-    options = [
-        click.option(
-            "--replay",
-            type=click.Path(exists=True, file_okay=False, path_type=Path),
-            metavar="DIR",
-            help="Serve every request from DIR (DIR/<host>/<path>); no network.",
-        ),
-        click.option(
-            "--user-agent",
-            default=DEFAULT_USER_AGENT,
-            show_default=True,
-            help="User-Agent header sent with every request.",
-        ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.1),
-            default=20.0,
-            show_default=True,
-            help="Seconds to wait for connect/read.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def make_fetcher(replay: Path | None, user_agent: str, timeout: float) -> Fetcher:
-    transport = replay_transport(replay) if replay is not None else None
-    return Fetcher(FetchOptions(user_agent=user_agent, timeout_s=timeout), transport=transport)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -234,10 +151,11 @@ def _read_urls(stream: TextIO | None) -> list[str]:
 def sql(query: str, db: str, fmt: str) -> None:
     """Run one read-only SQL QUERY against the archive and print the rows.
 
-    Query the views: articles, article_versions, captures. Statements that
-    would write are refused and the archive is left unchanged.
+    Query the views: articles, article_versions, captures, duplicates. Statements
+    that would write are refused and the archive is left unchanged: SQLite is
+    opened read-only, PostgreSQL runs the query in a read-only transaction.
     """
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         result = archive.query(query)
     click.echo(render(result.columns, result.rows, fmt), nl=False)
 
@@ -279,6 +197,10 @@ def record(
             click.echo(f"{page.status:>3}  {url}  -> {path}")
     if failed:
         raise Failed(f"{failed} of {len(urls)} URL(s) failed")
+
+
+for _command in ARCHIVE_COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -8,7 +8,7 @@ to a concurrent writer is retried from the start, up to ``WRITE_ATTEMPTS`` times
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from storage import reading
 from storage.engine import create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
+from storage.export import ExportCapture, ExportVersion
 from storage.query import run_read_only
 from storage.records import (
     ArticleState,
@@ -37,9 +38,13 @@ _RETRY_STATES = frozenset({"40P01", "40001"})
 Extractor = Callable[[Snapshot], ContentRecord | None]
 
 
-def open_archive(url: str) -> Archive:
-    """Open (and on first use create) the archive at SQLAlchemy URL ``url``."""
-    return Archive(create_engine(url))
+def open_archive(url: str, *, read_only: bool = False) -> Archive:
+    """Open the archive at SQLAlchemy URL ``url``, creating it on first use.
+
+    ``read_only`` opens an existing archive only (SQLite in read-only mode) and never
+    creates or changes the schema.
+    """
+    return Archive(create_engine(url, read_only=read_only))
 
 
 class Archive:
@@ -97,6 +102,16 @@ class Archive:
     def versions(self, article_id: int) -> list[VersionRow]:
         with self._engine.connect() as conn:
             return reading.versions(conn, article_id)
+
+    def export_versions(self) -> Iterator[ExportVersion]:
+        """Every stored version, for ``scraper export --format jsonl|csv``."""
+        with self._engine.connect() as conn:
+            yield from reading.export_versions(conn)
+
+    def export_captures(self) -> Iterator[ExportCapture]:
+        """Every capture with its raw body, for ``scraper export --format warc``."""
+        with self._engine.connect() as conn:
+            yield from reading.export_captures(conn)
 
     def reparse(
         self, extract: Extractor, *, article_id: int | None = None, stale_for: str | None = None

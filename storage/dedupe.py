@@ -1,26 +1,74 @@
 """The same content under two articles: exact and near duplicates, never merged.
 
 1. Exact: another article has a version with the same content hash.
-2. Near: another article's version shares a simhash band with this one (the
-   pigeonhole bands of ``storage.simhash``: any pair within ``NEAR_MAX_HAMMING`` bits
-   shares one), lies within that Hamming distance, and passes the text check.
-3. Each pair is recorded once, from the article seen later to the one seen first,
+2. Near, candidates: other articles' versions that share whole sentences with this
+   one. Each sentence of ``MIN_SENTENCE_WORDS`` words or more is fingerprinted
+   (64-bit blake2b of its normalised words) and posted in ``version_fingerprint``.
+   A syndicated copy with another lead, an added paragraph or a trimmed ending keeps
+   most sentences verbatim; unrelated articles share none.
+3. A fingerprint posted by ``MAX_POSTINGS`` versions already is boilerplate ("This
+   article first appeared in ...") and is neither posted again nor used, so a lookup
+   reads at most ``MAX_SENTENCES x MAX_POSTINGS`` rows however large the archive grows.
+4. Near, verification: the best candidates by shared sentences must lie within
+   ``NEAR_MAX_HAMMING`` bits of simhash and pass the text check
+   (``storage.simhash.is_near_duplicate``).
+5. Each pair is recorded once, from the article seen later to the one seen first,
    with its kind and similarity. A near pair later found exact becomes exact.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from storage import schema
-from storage.simhash import MIN_WORDS, bands, is_near_duplicate
+from storage.simhash import MIN_WORDS, is_near_duplicate, words
 from storage.upsert import insert_ignore
 
-# At most this many band-sharing versions are checked per new version, so a flood of
-# near-identical boilerplate pages cannot make one write slow.
-MAX_NEAR_CANDIDATES = 200
+# Sentences shorter than this are too common to identify a text ("He said no.").
+MIN_SENTENCE_WORDS = 6
+# Sentences fingerprinted per version: a long story is identified by its first 64.
+MAX_SENTENCES = 64
+# A sentence found in this many versions is boilerplate, not evidence of a copy.
+MAX_POSTINGS = 16
+# Candidates verified per new version, best (most shared sentences) first.
+MAX_NEAR_CANDIDATES = 20
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+|\n+")
+
+
+def fingerprints(text: str) -> list[int]:
+    """Signed 64-bit fingerprints of the text's sentences, first ``MAX_SENTENCES``."""
+    out: dict[int, None] = {}
+    for sentence in _SENTENCE_END.split(text):
+        tokens = words(sentence)
+        if len(tokens) < MIN_SENTENCE_WORDS:
+            continue
+        digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
+        out.setdefault(int.from_bytes(digest, "big", signed=True))
+        if len(out) >= MAX_SENTENCES:
+            break
+    return list(out)
+
+
+def post(conn: sa.Connection, article_id: int, version: int, prints: list[int]) -> list[int]:
+    """Post the version's fingerprints; return those that are not boilerplate."""
+    if not prints:
+        return []
+    f = schema.version_fingerprint
+    counts: dict[int, int] = dict(
+        conn.execute(
+            sa.select(f.c.fingerprint, sa.func.count())
+            .where(f.c.fingerprint.in_(prints))
+            .group_by(f.c.fingerprint)
+        ).all()
+    )
+    useful = [p for p in prints if counts.get(p, 0) < MAX_POSTINGS]
+    for fingerprint in useful:
+        insert_ignore(conn, f, fingerprint=fingerprint, article_id=article_id, version=version)
+    return useful
 
 
 def record(
@@ -32,22 +80,14 @@ def record(
     simhash: int,
     now: datetime,
 ) -> None:
-    """Index this version's bands and record its duplicates under other articles."""
-    for band, value in enumerate(bands(simhash)):
-        insert_ignore(
-            conn,
-            schema.version_band,
-            band=band,
-            value=value,
-            article_id=article_id,
-            version=version,
-        )
+    """Index this version and record its duplicates under other articles."""
+    useful = post(conn, article_id, version, fingerprints(text))
     exact = _exact(conn, article_id, digest)
     for other in exact:
         _link(conn, article_id, other, "exact", 1.0, now)
-    if exact or len(text.split()) < MIN_WORDS:
+    if exact or len(words(text)) < MIN_WORDS:
         return
-    for other, similarity in _near(conn, article_id, simhash, text).items():
+    for other, similarity in _near(conn, article_id, useful, simhash, text).items():
         _link(conn, article_id, other, "near", similarity, now)
 
 
@@ -61,14 +101,19 @@ def _exact(conn: sa.Connection, article_id: int, digest: str) -> list[int]:
     return [int(r) for r in rows]
 
 
-def _near(conn: sa.Connection, article_id: int, simhash: int, text: str) -> dict[int, float]:
-    """Best similarity per other article among the band-sharing candidates."""
-    vb, v = schema.version_band, schema.article_version
-    keys = list(enumerate(bands(simhash)))
+def _near(
+    conn: sa.Connection, article_id: int, prints: list[int], simhash: int, text: str
+) -> dict[int, float]:
+    """Best similarity per other article among the sentence-sharing candidates."""
+    if not prints:
+        return {}
+    f, v = schema.version_fingerprint, schema.article_version
+    shared = sa.func.count().label("shared")
     candidates = (
-        sa.select(vb.c.article_id, vb.c.version)
-        .where(sa.tuple_(vb.c.band, vb.c.value).in_(keys), vb.c.article_id != article_id)
-        .distinct()
+        sa.select(f.c.article_id, f.c.version, shared)
+        .where(f.c.fingerprint.in_(prints), f.c.article_id != article_id)
+        .group_by(f.c.article_id, f.c.version)
+        .order_by(shared.desc(), f.c.article_id)
         .limit(MAX_NEAR_CANDIDATES)
         .subquery()
     )
@@ -118,5 +163,4 @@ def _order(conn: sa.Connection, a: int, b: int) -> tuple[int, int]:
         .scalars()
         .all()
     )
-    earlier, later = int(rows[0]), int(rows[-1])
-    return later, earlier
+    return int(rows[-1]), int(rows[0])

@@ -7,6 +7,7 @@ connection errors into ``ArchiveURLError`` once, and never shows a password.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine
 
 from storage import migrate
-from storage.errors import ArchiveURLError
+from storage.errors import ArchiveURLError, SchemaError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's lock
 READ_ONLY = "archive_read_only"  # execution option: open a read-only transaction
@@ -41,12 +42,21 @@ def safe_url(url: URL | str) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def create_engine(raw: str) -> Engine:
-    """An engine for ``raw``, checked by connecting once, with the schema in place."""
+def create_engine(raw: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``raw``, checked by connecting once, with the schema in place.
+
+    ``read_only`` never creates or changes anything: SQLite is opened in read-only
+    mode, and a database without an archive is an error.
+    """
     url = parse_url(raw)
-    engine = _open(url)
+    if read_only and url.get_backend_name() == "sqlite":
+        url = _sqlite_read_only(url)
+    engine = _open(url, read_only=read_only)
     try:
-        ensure_schema(engine)
+        if read_only:
+            check_schema(engine)
+        else:
+            ensure_schema(engine)
     except exc.DBAPIError as err:
         engine.dispose()
         raise ArchiveURLError(f"cannot open archive {safe_url(url)}: {first_line(err)}") from err
@@ -56,7 +66,16 @@ def create_engine(raw: str) -> Engine:
     return engine
 
 
-def _open(url: URL) -> Engine:
+def _sqlite_read_only(url: URL) -> URL:
+    path = url.database or ""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return url
+    if not Path(path).is_file():
+        raise ArchiveURLError(f"no archive at {path}")
+    return url.set(database=f"file:{path}").update_query_dict({"mode": "ro", "uri": "true"})
+
+
+def _open(url: URL, *, read_only: bool = False) -> Engine:
     """An engine for ``url`` with the archive's connection settings, not yet checked."""
     try:
         engine = sa.create_engine(url, **_engine_options(url))
@@ -68,7 +87,7 @@ def _open(url: URL) -> Engine:
             " for PostgreSQL: pip install 'news-scraper-archive[postgres]'"
         ) from err
     if url.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
     return engine
 
 
@@ -78,7 +97,7 @@ def _engine_options(url: URL) -> dict[str, Any]:
     return {}
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     """WAL, busy timeout, foreign keys, and real transactions (DDL included)."""
 
     @event.listens_for(engine, "connect")
@@ -87,13 +106,14 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        reading = read_only or conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -102,6 +122,13 @@ def ensure_schema(engine: Engine) -> None:
         migrate.lock(conn)
         if migrate.check(conn) is None:
             migrate.upgrade(conn)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database without an archive, or with one at another revision."""
+    with engine.connect() as conn:
+        if migrate.check(conn) is None:
+            raise SchemaError("this database holds no archive yet (run 'scraper fetch' first)")
 
 
 def upgrade_schema(raw: str) -> migrate.Upgrade:

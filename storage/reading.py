@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from storage import blobs, schema
+from storage.export import ExportCapture, ExportVersion
 from storage.records import ArticleState, Snapshot, VersionRow
 from storage.urls import identity_url, normalize_url
 
@@ -122,3 +123,61 @@ def snapshots(conn: sa.Connection, keys: list[tuple[int, int]]) -> Iterator[Snap
 
 def _tuple(raw: str | None) -> tuple[str, ...]:
     return tuple(json.loads(raw)) if raw else ()
+
+
+def export_versions(conn: sa.Connection) -> Iterator[ExportVersion]:
+    """Every version with its article's URL and site, in article and version order."""
+    a, v = schema.article, schema.article_version
+    rows = conn.execute(
+        sa.select(v, a.c.url, a.c.site)
+        .join(a, a.c.id == v.c.article_id)
+        .order_by(v.c.article_id, v.c.version)
+        .execution_options(yield_per=500)
+    ).mappings()
+    for r in rows:
+        yield ExportVersion(
+            article_id=r["article_id"],
+            url=r["url"],
+            site=r["site"],
+            version=r["version"],
+            fetched_at=r["fetched_at"],
+            content_hash=r["content_hash"],
+            parser_version=r["parser_version"],
+            title=r["title"],
+            bylines=list(_tuple(r["bylines"])),
+            published=r["published"],
+            modified=r["modified"],
+            language=r["language"],
+            lead=r["lead"],
+            text=r["text"],
+            paragraphs=list(_tuple(r["paragraphs"])),
+            subheadings=list(_tuple(r["subheadings"])),
+            captions=list(_tuple(r["captions"])),
+            reverted_to=r["reverted_to"],
+        )
+
+
+def export_captures(conn: sa.Connection) -> Iterator[ExportCapture]:
+    """Every capture that kept a raw body, in fetch order, body included."""
+    c = schema.capture
+    keys = (
+        conn.execute(
+            sa.select(c.c.id)
+            .where(c.c.blob_sha256.is_not(None), c.c.status.is_not(None))
+            .order_by(c.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    for capture_id in keys:
+        r = conn.execute(sa.select(c).where(c.c.id == capture_id)).mappings().one()
+        yield ExportCapture(
+            capture_id=r["id"],
+            requested_url=r["requested_url"],
+            final_url=r["final_url"] or r["requested_url"],
+            status=r["status"],
+            fetched_at=r["fetched_at"],
+            headers=json.loads(r["headers"]),
+            body_sha256=r["blob_sha256"],
+            body=blobs.read(conn, r["blob_sha256"]),
+        )

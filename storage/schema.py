@@ -125,12 +125,11 @@ article_version = sa.Table(
     sa.UniqueConstraint("article_id", "version"),
 )
 
-# Bands of each version's simhash, for near-duplicate candidates by exact band match.
-version_band = sa.Table(
-    "version_band",
+# Fingerprints of each version's sentences: near-duplicate candidates share one.
+version_fingerprint = sa.Table(
+    "version_fingerprint",
     metadata,
-    sa.Column("band", sa.SmallInteger, primary_key=True),
-    sa.Column("value", sa.Integer, primary_key=True),
+    sa.Column("fingerprint", sa.BigInteger, primary_key=True),
     sa.Column("article_id", sa.ForeignKey("article.id"), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
 )
@@ -183,4 +182,16 @@ VIEWS: dict[str, str] = {
         SELECT d.article_id, d.duplicate_of, d.kind, d.similarity, d.found_at
         FROM duplicate d
     """,
+}
+
+# What each view holds, for Datasette's metadata (``scraper browse``) and the README.
+VIEW_DOCS: dict[str, str] = {
+    "articles": "One row per article (its editorial identity), with its current version's "
+    "title and bylines.",
+    "article_versions": "Append-only: one row per distinct state of an article's editorial "
+    "content. bylines, paragraphs and captions are JSON arrays.",
+    "captures": "One row per fetch, failures included. outcome: new, new_version, unchanged, "
+    "revisit, not_modified, error, skipped.",
+    "duplicates": "The same content under two articles, never merged: kind exact or near; "
+    "duplicate_of is the article seen first.",
 }

@@ -27,8 +27,7 @@ from storage import aliases, blobs, dedupe, schema
 from storage.errors import ArchiveWriteError
 from storage.identity import content_hash, word_count
 from storage.records import CaptureRecord, ContentRecord, StoreResult
-from storage.simhash import bands, simhash64
-from storage.upsert import insert_ignore
+from storage.simhash import simhash64
 from storage.urls import site_of
 
 # A version whose body has fewer words than this share of the current version's is a
@@ -272,13 +271,12 @@ def refresh(conn: sa.Connection, article_id: int, version: int, content: Content
     The version keeps its number, capture and fetch time: the editorial history is
     the same captures read again, so a parser upgrade never shows up as an edit.
     """
-    v, vb = schema.article_version, schema.version_band
+    v, f = schema.article_version, schema.version_fingerprint
     where = sa.and_(v.c.article_id == article_id, v.c.version == version)
     before = conn.execute(sa.select(v.c.content_hash).where(where)).scalar_one()
     digest = content_hash_of(content)
     columns = version_columns(content)
     conn.execute(v.update().where(where).values(content_hash=digest, **columns))
-    conn.execute(vb.delete().where(vb.c.article_id == article_id, vb.c.version == version))
-    for band, value in enumerate(bands(columns["simhash"])):
-        insert_ignore(conn, vb, band=band, value=value, article_id=article_id, version=version)
+    conn.execute(f.delete().where(f.c.article_id == article_id, f.c.version == version))
+    dedupe.post(conn, article_id, version, dedupe.fingerprints(content.text))
     return bool(before != digest)

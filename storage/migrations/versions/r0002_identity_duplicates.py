@@ -1,4 +1,4 @@
-"""Issue 4: per-site zstd dictionaries, simhash bands, duplicates, syndication; views.
+"""Issue 4: per-site zstd dictionaries, sentence fingerprints, duplicates, syndication; views.
 
 Revision ID: r0002
 Revises: r0001
@@ -48,9 +48,8 @@ def _new_tables() -> None:
         sa.Column("trained_at", Timestamp, nullable=False),
     )
     op.create_table(
-        "version_band",
-        sa.Column("band", sa.SmallInteger, primary_key=True),
-        sa.Column("value", sa.Integer, primary_key=True),
+        "version_fingerprint",
+        sa.Column("fingerprint", sa.BigInteger, primary_key=True),
         sa.Column("article_id", sa.Integer, sa.ForeignKey("article.id"), primary_key=True),
         sa.Column("version", sa.Integer, primary_key=True),
     )
