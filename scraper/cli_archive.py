@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import sqlalchemy as sa
 
 import storage
 from scraper.cli_options import BadInput, Failed, db_option, translate_errors
@@ -210,12 +209,11 @@ _TEXT: dict[str, Any] = {"encoding": "utf-8", "newline": ""}
 def browse(port: int, metadata_only: bool, db: str) -> None:
     """Serve the SQLite archive read-only in Datasette on 127.0.0.1, with the views
     described. Needs the extra: pip install 'news-scraper-archive[browse]'."""
-    url = sa.make_url(db)
-    if url.get_backend_name() != "sqlite" or not url.database:
+    with open_archive(db, read_only=True) as archive:  # an archive at this revision?
+        path = archive.sqlite_path
+    if path is None:
         raise BadInput("browse opens a SQLite archive file; for PostgreSQL use any SQL client")
-    with open_archive(db, read_only=True):
-        pass  # checks that the file holds an archive at this revision
-    metadata = datasette_metadata(Path(url.database).stem)
+    metadata = datasette_metadata(Path(path).stem)
     if metadata_only:
         click.echo(json.dumps(metadata, indent=2))
         return
@@ -231,7 +229,7 @@ def browse(port: int, metadata_only: bool, db: str) -> None:
                 "datasette",
                 "serve",
                 "-i",
-                url.database,
+                path,
                 "--metadata",
                 meta.name,
                 "--host",

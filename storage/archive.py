@@ -62,6 +62,14 @@ class Archive:
     def engine(self) -> Engine:
         return self._engine
 
+    @property
+    def sqlite_path(self) -> str | None:
+        """The archive's file when it is a SQLite file, else None."""
+        url = self._engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return str(url.database).removeprefix("file:")
+
     def close(self) -> None:
         self._engine.dispose()
 

@@ -1,4 +1,4 @@
-"""Pure helpers for identity: URL normalisation and content fingerprints.
+"""Content fingerprints: what counts as the same editorial content.
 
 The content hash covers the editorial fields only, after a normalisation that
 removes what is not an editorial change: Unicode form (NFC), runs of whitespace,
@@ -12,9 +12,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import SplitResult, urlsplit, urlunsplit
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Characters folded before hashing: typographic variants that editors and CMSs swap
 # without changing the words (curly vs straight quotes, NBSP vs space, ...).
@@ -42,30 +39,6 @@ _FOLD = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
-
-
-def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports and the fragment.
-
-    >>> normalize_url("HTTPS://Example.COM:443/a/b?x=1#top")
-    'https://example.com/a/b?x=1'
-    """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    netloc = host
-    if parts.port is not None and parts.port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
-    path = parts.path or "/"
-    return urlunsplit(SplitResult(scheme, netloc, path, parts.query, ""))
-
-
-def site_of(url: str) -> str:
-    """The host an article belongs to, without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 def normalize_text(text: str) -> str:

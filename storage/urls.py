@@ -48,7 +48,7 @@ import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -305,8 +305,12 @@ def _is_amp_param(piece: str) -> bool:
 
 
 def identity_url(url: str) -> str:
-    """The key under which aliases of one article are matched: rules 1-9."""
-    return de_amp(normalize_url(url))
+    """The key under which aliases of one article are matched: rules 1-9, then a
+    leading ``www.`` dropped, so ``amp.example.com/x`` meets ``www.example.com/x``."""
+    parts = urlsplit(de_amp(normalize_url(url)))
+    if parts.netloc.startswith("www.") and "." in parts.netloc[4:]:
+        parts = parts._replace(netloc=parts.netloc[4:])
+    return urlunsplit(parts)
 
 
 def _is_site_host(host: str) -> bool:

@@ -156,14 +156,17 @@ def test_db_defaults_to_the_environment(tmp_path: Path) -> None:
 def test_default_archive_is_archive_db_in_the_working_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SCRAPER_DB"}
     env["PYTHONPATH"] = str(ROOT)
-    subprocess.run(
-        [sys.executable, "-m", "scraper", "sql", "SELECT 1"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=60,
-        check=True,
-    )
+    def scraper(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "scraper", *args],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+        )
+
+    missing = scraper("sql", "SELECT 1")  # read-only: never creates an archive
+    assert missing.returncode == 2 and "no archive at archive.db" in missing.stderr
+    assert not (tmp_path / "archive.db").exists()
+    assert scraper("db", "upgrade").stdout.startswith("upgraded the archive from empty to")
+    assert scraper("sql", "SELECT 1").returncode == 0
     assert (tmp_path / "archive.db").exists()
 
 
