@@ -10,8 +10,9 @@ For each URL:
 4. when the article's current version came from another parser version, its raw
    snapshots are re-extracted first, so that a parser upgrade is never taken for an
    editorial change;
-5. the parser turns bytes + final URL into an ``Article``; an index page, a paywall
-   teaser or a consent wall is recorded as ``skipped`` with its reason;
+5. the parser turns bytes + final URL into an ``Article``; a redirect to a home or
+   section page, an index page, a paywall teaser or a consent wall is recorded as
+   ``skipped`` with its reason;
 6. the article is mapped to the archive's ``ContentRecord`` and stored with its
    capture in one transaction; the archive decides new / new_version / unchanged.
 """
@@ -27,7 +28,14 @@ from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
 from scraper.walls import wall_reason
-from storage import Archive, CaptureRecord, ContentRecord, Snapshot, StoreResult
+from storage import (
+    Archive,
+    CaptureRecord,
+    ContentRecord,
+    Snapshot,
+    StoreResult,
+    redirected_home,
+)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FIRST_ERROR_STATUS = 400
@@ -84,7 +92,9 @@ def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport
         article = parse_html(page.content, page.url, http_charset=page.charset)
     except NotHTMLError as err:
         return _skip(url, page, fetched_at, archive, str(err))
-    reason = wall_reason(article, page.content) if article.is_article else NOT_AN_ARTICLE
+    reason = redirected_home(page.requested_url, page.url)
+    if reason is None:
+        reason = wall_reason(article, page.content) if article.is_article else NOT_AN_ARTICLE
     if reason is not None:
         return _skip(url, page, fetched_at, archive, reason)
     result = archive.store(_capture(page, fetched_at), to_content(article))
@@ -177,5 +187,5 @@ def _report(url: str, status: int | None, result: StoreResult, error: str | None
         article_id=result.article_id,
         version=result.version,
         reverted_to=result.reverted_to,
-        error=error,
+        error=error if error is not None else result.reason,
     )

@@ -3,6 +3,7 @@
 ``storage`` knows nothing of ``scraper``: callers hand it plain records.
 """
 
+from storage.aliases import redirected_home
 from storage.archive import Archive, open_archive
 from storage.engine import safe_url, upgrade_schema
 from storage.errors import (
@@ -48,6 +49,7 @@ __all__ = [
     "identity_url",
     "normalize_url",
     "open_archive",
+    "redirected_home",
     "safe_url",
     "upgrade_schema",
 ]

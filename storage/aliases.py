@@ -25,9 +25,9 @@ from storage.upsert import insert_ignore
 from storage.urls import identity_url, is_amp_url, is_index_url, normalize_url, same_site, site_of
 
 
-def redirected_home(capture: CaptureRecord) -> str | None:
-    """Why this capture is a redirect to a home or section page, or None."""
-    final, requested = capture.final_url, capture.requested_url
+def redirected_home(requested: str, final: str | None) -> str | None:
+    """Why a fetch of ``requested`` that ended at ``final`` is a redirect to a home or
+    section page (the story is gone or moved behind a wall), or None."""
     if not final or _identity(final) == _identity(requested):
         return None
     try:

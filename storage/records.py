@@ -60,6 +60,7 @@ class StoreResult:
     article_id: int | None = None
     version: int | None = None
     reverted_to: int | None = None
+    reason: str | None = None  # why the archive skipped it (a collapse, a home redirect)
 
 
 @dataclass(frozen=True, slots=True)

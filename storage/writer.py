@@ -59,7 +59,7 @@ class Writer:
         sha = blobs.put(self.conn, c.body, site or None) if c.body is not None else None
         if content is None:
             return self._without_content(sha)
-        home = aliases.redirected_home(c)
+        home = aliases.redirected_home(c.requested_url, c.final_url)
         if home:
             return self._skip(sha, aliases.known_article(self.conn, c), home)
         resolved = aliases.resolve(self.conn, c, content, self.now)
@@ -111,7 +111,7 @@ class Writer:
 
     def _skip(self, sha: str | None, article_id: int | None, reason: str) -> StoreResult:
         capture_id = self._insert_capture(article_id, sha, "skipped", error=reason)
-        return StoreResult(capture_id, "skipped", article_id)
+        return StoreResult(capture_id, "skipped", article_id, reason=reason)
 
     def _lock(self, article_id: int) -> None:
         """Concurrent writers of one article take turns from here (a no-op on SQLite)."""

@@ -111,6 +111,7 @@ def test_storage_public_api_is_pinned() -> None:
             "normalize_url",
             "identity_url",
             "open_archive",
+            "redirected_home",
             "ReparseResult",
             "safe_url",
             "Snapshot",
