@@ -9,9 +9,12 @@
 3. A fingerprint posted by ``MAX_POSTINGS`` versions already is boilerplate ("This
    article first appeared in ...") and is neither posted again nor used, so a lookup
    reads at most ``MAX_SENTENCES x MAX_POSTINGS`` rows however large the archive grows.
-4. Near, verification: the best candidates by shared sentences must lie within
-   ``NEAR_MAX_HAMMING`` bits of simhash and pass the text check
-   (``storage.simhash.is_near_duplicate``).
+4. Near, verification: the best candidates by shared sentences must reach
+   ``NEAR_MIN_SIMILARITY`` of 3-word-shingle containment
+   (``storage.simhash.text_similarity``). The simhash prefilter is not applied here:
+   the sentence candidates are already few, and on the calibration corpus
+   (``bench/calibrate_simhash.py``) the prefilter cost 48 of 350 true pairs and
+   saved no false one.
 5. Each pair is recorded once, from the article seen later to the one seen first,
    with its kind and similarity. A near pair later found exact becomes exact.
 """
@@ -25,7 +28,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from storage import schema
-from storage.simhash import MIN_WORDS, is_near_duplicate, words
+from storage.simhash import MIN_WORDS, NEAR_MIN_SIMILARITY, text_similarity, words
 from storage.upsert import insert_ignore
 
 # Sentences shorter than this are too common to identify a text ("He said no.").
@@ -77,7 +80,6 @@ def record(
     version: int,
     digest: str,
     text: str,
-    simhash: int,
     now: datetime,
 ) -> None:
     """Index this version and record its duplicates under other articles."""
@@ -87,7 +89,7 @@ def record(
         _link(conn, article_id, other, "exact", 1.0, now)
     if exact or len(words(text)) < MIN_WORDS:
         return
-    for other, similarity in _near(conn, article_id, useful, simhash, text).items():
+    for other, similarity in _near(conn, article_id, useful, text).items():
         _link(conn, article_id, other, "near", similarity, now)
 
 
@@ -101,9 +103,7 @@ def _exact(conn: sa.Connection, article_id: int, digest: str) -> list[int]:
     return [int(r) for r in rows]
 
 
-def _near(
-    conn: sa.Connection, article_id: int, prints: list[int], simhash: int, text: str
-) -> dict[int, float]:
+def _near(conn: sa.Connection, article_id: int, prints: list[int], text: str) -> dict[int, float]:
     """Best similarity per other article among the sentence-sharing candidates."""
     if not prints:
         return {}
@@ -118,17 +118,17 @@ def _near(
         .subquery()
     )
     rows = conn.execute(
-        sa.select(v.c.article_id, v.c.simhash, v.c.text).join(
+        sa.select(v.c.article_id, v.c.text).join(
             candidates,
             sa.and_(v.c.article_id == candidates.c.article_id, v.c.version == candidates.c.version),
         )
     ).all()
     best: dict[int, float] = {}
-    for other, other_hash, other_text in rows:
-        if other_hash is None:
+    for other, other_text in rows:
+        if len(words(other_text)) < MIN_WORDS:
             continue
-        similarity = is_near_duplicate(simhash, text, int(other_hash), other_text)
-        if similarity is not None and similarity > best.get(int(other), -1.0):
+        similarity = text_similarity(text, other_text)
+        if similarity >= NEAR_MIN_SIMILARITY and similarity > best.get(int(other), -1.0):
             best[int(other)] = similarity
     return best
 

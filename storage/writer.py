@@ -104,9 +104,7 @@ class Writer:
         columns = version_columns(content)
         self._insert_version(article_id, version, capture_id, digest, columns, reverted_to)
         if reverted_to is None:
-            dedupe.record(
-                self.conn, article_id, version, digest, content.text, columns["simhash"], self.now
-            )
+            dedupe.record(self.conn, article_id, version, digest, content.text, self.now)
         return StoreResult(capture_id, outcome, article_id, version, reverted_to)
 
     def _skip(self, sha: str | None, article_id: int | None, reason: str) -> StoreResult:
