@@ -42,8 +42,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
-    """The form in which editorial text is compared and hashed."""
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD)
+    """The form in which editorial text is compared and hashed.
+
+    Invisible characters go before composing, so a soft hyphen between a letter and
+    its accent does not keep them apart.
+    """
+    folded = unicodedata.normalize("NFC", text.translate(_FOLD))
     return _SPACES.sub(" ", folded).strip()
 
 
