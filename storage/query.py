@@ -26,6 +26,7 @@ from storage.records import QueryResult
 _SQLITE_READ_ACTIONS = frozenset(
     {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 )
+_SCHEMA_TABLES = frozenset({"sqlite_master", "sqlite_schema"})
 # PostgreSQL SQLSTATE for "read-only SQL transaction"; SQLite's messages for the same.
 _PG_READ_ONLY_STATE = "25006"
 _SQLITE_WRITE_MARKERS = ("not authorized", "readonly database", "query_only")
@@ -74,8 +75,14 @@ def _has_two_statements(statement: str) -> bool:
     return False
 
 
-def _sqlite_authorizer(action: int, *_args: Any) -> int:
-    return sqlite3.SQLITE_OK if action in _SQLITE_READ_ACTIONS else sqlite3.SQLITE_DENY
+def _sqlite_authorizer(action: int, table: str | None = None, *_args: Any) -> int:
+    if action in _SQLITE_READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    # Connecting an eponymous virtual table (json_each, json_tree) reports an UPDATE of
+    # the schema table; SQLite itself forbids users to write it, and query_only holds.
+    if action == sqlite3.SQLITE_UPDATE and table in _SCHEMA_TABLES:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
 def _reset(conn: sa.Connection, raw: Any, sqlite: bool) -> None:
