@@ -188,7 +188,10 @@ def _sink(path: Path | None, *, binary: bool) -> Iterator[Any]:
     if path is None:
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as err:
+        raise BadInput(f"cannot write {path}: {err.strerror or err}") from err
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else _TEXT)) as out:
             yield out
