@@ -11,12 +11,18 @@ dictionary trained on the site's own pages, the template nearly vanishes.
    a dictionary is trained on them, stored in ``zstd_dict``, and those bodies are
    recompressed with it, in the same transaction as the write that crossed the line.
 4. Reading decompresses with the dictionary the blob names (``codec = 'zstd-dict'``).
+   A site whose training failed (too little material) gets an empty row, so it is
+   not retried on every write.
+
+Compressor objects are cached per dictionary; like the archive's connections, they
+are not shared between threads.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 import zstandard
@@ -41,7 +47,8 @@ def put(conn: sa.Connection, body: bytes, site: str | None) -> str:
     b = schema.blob
     if conn.execute(sa.select(b.c.sha256).where(b.c.sha256 == sha)).first() is not None:
         return sha
-    dictionary = _site_dict(conn, site) if site else None
+    row = _site_row(conn, site) if site else None
+    dictionary = row if row is not None and row[1] else None
     if dictionary is None:
         data, codec, dict_id = _compressor(None).compress(body), "zstd", None
     else:
@@ -50,7 +57,7 @@ def put(conn: sa.Connection, body: bytes, site: str | None) -> str:
     insert_ignore(
         conn, b, sha256=sha, size=len(body), codec=codec, data=data, dict_id=dict_id, site=site
     )
-    if dictionary is None and site:
+    if row is None and site:
         _maybe_train(conn, site)
     return sha
 
@@ -63,10 +70,11 @@ def read(conn: sa.Connection, sha: str) -> bytes:
         .select_from(b.outerjoin(d, d.c.id == b.c.dict_id))
         .where(b.c.sha256 == sha)
     ).one()
-    dict_data = row.dict if row.codec == "zstd-dict" else None
+    dict_data = bytes(row.dict) if row.codec == "zstd-dict" else None
     return _decompressor(dict_data).decompress(row.data)
 
 
+@lru_cache(maxsize=16)  # a dictionary's tables take ~1 ms to build; sites repeat
 def _compressor(dict_data: bytes | None) -> zstandard.ZstdCompressor:
     if dict_data is None:
         return zstandard.ZstdCompressor(level=ZSTD_LEVEL)
@@ -74,13 +82,15 @@ def _compressor(dict_data: bytes | None) -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=DICT_LEVEL, dict_data=zdict)
 
 
+@lru_cache(maxsize=16)
 def _decompressor(dict_data: bytes | None) -> zstandard.ZstdDecompressor:
     if dict_data is None:
         return zstandard.ZstdDecompressor()
     return zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(dict_data))
 
 
-def _site_dict(conn: sa.Connection, site: str) -> tuple[int, bytes] | None:
+def _site_row(conn: sa.Connection, site: str) -> tuple[int, bytes] | None:
+    """The site's dictionary row; empty data marks a site whose training failed."""
     d = schema.zstd_dict
     row = conn.execute(sa.select(d.c.id, d.c.data).where(d.c.site == site)).first()
     return (int(row.id), bytes(row.data)) if row is not None else None
@@ -103,9 +113,9 @@ def _maybe_train(conn: sa.Connection, site: str) -> None:
     bodies = {sha: read(conn, sha) for sha in shas}
     try:
         trained = zstandard.train_dictionary(DICT_SIZE, list(bodies.values()), level=DICT_LEVEL)
+        dict_data = trained.as_bytes()
     except zstandard.ZstdError:
-        return  # too little material to learn from; pages stay compressed on their own
-    dict_data = trained.as_bytes()
+        dict_data = b""  # too little to learn from: the site's pages stay compressed alone
     insert_ignore(
         conn,
         schema.zstd_dict,
@@ -114,8 +124,8 @@ def _maybe_train(conn: sa.Connection, site: str) -> None:
         samples=len(bodies),
         trained_at=datetime.now(UTC),
     )
-    found = _site_dict(conn, site)
-    if found is None:
+    found = _site_row(conn, site)
+    if found is None or not found[1]:
         return
     dict_id, dict_data = found
     compressor = _compressor(dict_data)

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from storage import schema
 from storage.simhash import MIN_WORDS, NEAR_MIN_SIMILARITY, text_similarity, words
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, insert_many_ignore
 
 # Sentences shorter than this are too common to identify a text ("He said no.").
 MIN_SENTENCE_WORDS = 6
@@ -69,8 +69,9 @@ def post(conn: sa.Connection, article_id: int, version: int, prints: list[int]) 
         ).all()
     )
     useful = [p for p in prints if counts.get(p, 0) < MAX_POSTINGS]
-    for fingerprint in useful:
-        insert_ignore(conn, f, fingerprint=fingerprint, article_id=article_id, version=version)
+    insert_many_ignore(
+        conn, f, [{"fingerprint": p, "article_id": article_id, "version": version} for p in useful]
+    )
     return useful
 
 

@@ -13,12 +13,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 
+def _statement(conn: sa.Connection, table: sa.Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(conn.dialect.name)  # pragma: no cover - SQLite and PostgreSQL only
+
+
 def insert_ignore(conn: sa.Connection, table: sa.Table, **values: Any) -> bool:
     """Insert one row unless its key exists; True when this call inserted it."""
-    if conn.dialect.name == "postgresql":
-        stmt: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    elif conn.dialect.name == "sqlite":
-        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - the archive supports SQLite and PostgreSQL only
-        raise NotImplementedError(conn.dialect.name)
-    return bool(conn.execute(stmt).rowcount)
+    return bool(conn.execute(_statement(conn, table).values(**values)).rowcount)
+
+
+def insert_many_ignore(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows whose keys do not exist yet, in one round of statements."""
+    if rows:
+        conn.execute(_statement(conn, table), rows)
