@@ -8,13 +8,14 @@ to a concurrent writer is retried from the start, up to ``WRITE_ATTEMPTS`` times
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from storage import reading
+from storage import frontier, reading
 from storage.engine import create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
@@ -22,7 +23,10 @@ from storage.query import run_read_only
 from storage.records import (
     ArticleState,
     CaptureRecord,
+    Claim,
     ContentRecord,
+    CrawlUpdate,
+    FrontierURL,
     QueryResult,
     ReparseResult,
     Snapshot,
@@ -83,12 +87,21 @@ class Archive:
         """Run one read-only statement; writes are refused and leave no trace."""
         return run_read_only(self._engine, sql)
 
-    def store(self, capture: CaptureRecord, content: ContentRecord | None = None) -> StoreResult:
-        """Record ``capture`` (and ``content`` when given) in one transaction."""
+    def store(
+        self,
+        capture: CaptureRecord,
+        content: ContentRecord | None = None,
+        *,
+        crawl: CrawlUpdate | None = None,
+    ) -> StoreResult:
+        """Record ``capture`` (and ``content`` when given) in one transaction.
+
+        ``crawl`` completes the capture's frontier URL in the same transaction.
+        """
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 with self._engine.begin() as conn:
-                    return Writer(conn, capture).write(content)
+                    return Writer(conn, capture).write(content, crawl)
             except exc.DBAPIError as err:
                 if attempt < WRITE_ATTEMPTS and _retryable(err):
                     continue
@@ -110,6 +123,25 @@ class Archive:
     def versions(self, article_id: int) -> list[VersionRow]:
         with self._engine.connect() as conn:
             return reading.versions(conn, article_id)
+
+    def enqueue(self, urls: Iterable[FrontierURL]) -> None:
+        """Add URLs to the crawl frontier (known URLs keep their state)."""
+        with self._engine.begin() as conn:
+            frontier.enqueue(conn, list(urls), datetime.now(UTC))
+
+    def claim(self, owner: str, limit: int, lease: timedelta) -> list[Claim]:
+        """Lease up to ``limit`` due frontier URLs to ``owner``."""
+        with self._engine.begin() as conn:
+            return frontier.claim(conn, owner, limit, datetime.now(UTC), lease)
+
+    def refresh_frontier(self) -> int:
+        """Make every known URL due now."""
+        with self._engine.begin() as conn:
+            return frontier.refresh(conn, datetime.now(UTC))
+
+    def frontier_stats(self) -> dict[str, int]:
+        with self._engine.connect() as conn:
+            return frontier.stats(conn, datetime.now(UTC))
 
     def export_versions(self) -> Iterator[ExportVersion]:
         """Every stored version, for ``scraper export --format jsonl|csv``."""

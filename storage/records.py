@@ -5,6 +5,7 @@ They are plain frozen dataclasses so that ``storage`` needs nothing from ``scrap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -120,3 +121,56 @@ class ReparseResult:
     reparsed: int = 0
     changed: int = 0
     failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierURL:
+    """A URL to put in the crawl frontier (ignored when the frontier knows it already)."""
+
+    url: str
+    host: str
+    kind: str = "unknown"  # article, index, sitemap, feed, unknown
+    depth: int = 0
+    priority: int = 0
+    source: str | None = None
+    published: str | None = None
+    due_at: datetime | None = None  # None: due now
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A frontier URL leased to one worker until ``lease_until``."""
+
+    url: str
+    host: str
+    kind: str
+    depth: int
+    source: str | None
+    attempts: int
+    etag: str | None
+    last_modified: str | None
+    first_seen: datetime
+    last_change: datetime | None
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlUpdate:
+    """What a crawl learnt from fetching ``url``; stored with its capture, atomically.
+
+    ``next_due`` maps the archive's outcome (``new_version`` means the article changed)
+    to the next visit, or None when the URL is done. ``failed`` marks a failure that
+    counts against ``max_attempts``; ``retry_at`` overrides the next try (Retry-After).
+    """
+
+    url: str
+    owner: str
+    next_due: Callable[[str], datetime | None]
+    links: tuple[FrontierURL, ...] = ()
+    failed: bool = False
+    max_attempts: int = 3
+    retry_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    published: str | None = None
+    kind: str | None = None

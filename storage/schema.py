@@ -13,7 +13,7 @@ from sqlalchemy.dialects import sqlite
 
 # The Alembic revision this code needs (storage/migrations/versions). Opening an archive
 # at another revision stops with a SchemaError that says what to run.
-SCHEMA_REVISION = "r0002"
+SCHEMA_REVISION = "r0003"
 
 metadata = sa.MetaData()
 
@@ -153,6 +153,34 @@ syndication = sa.Table(
     sa.Column("article_id", sa.ForeignKey("article.id"), primary_key=True),
     sa.Column("url", sa.Text, primary_key=True),
     sa.Column("first_seen", Timestamp, nullable=False),
+)
+
+# The crawl frontier: every URL a crawl knows, its state, when it is due, its lease.
+# state: queued (waiting until due_at), leased (a worker holds it until lease_until),
+# done (nothing more to do), failed (gave up after its attempts).
+frontier = sa.Table(
+    "frontier",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("host", sa.Text, nullable=False, index=True),
+    sa.Column("source", sa.Text),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("state", sa.String(8), nullable=False),
+    sa.Column("depth", sa.Integer, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("due_at", Timestamp),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", Timestamp),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("published", sa.Text),
+    sa.Column("first_seen", Timestamp, nullable=False),
+    sa.Column("last_fetched", Timestamp),
+    sa.Column("last_change", Timestamp),
+    sa.Index("ix_frontier_due", "state", "due_at"),
+    sa.Index("ix_frontier_lease", "state", "lease_until"),
 )
 
 # The public views. Their names and columns are a contract: extend, never rename.

@@ -23,10 +23,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage import aliases, blobs, dedupe, schema
+from storage import aliases, blobs, dedupe, frontier, schema
 from storage.errors import ArchiveWriteError
 from storage.identity import content_hash, word_count
-from storage.records import CaptureRecord, ContentRecord, StoreResult
+from storage.records import CaptureRecord, ContentRecord, CrawlUpdate, StoreResult
 from storage.simhash import simhash64
 from storage.urls import site_of
 
@@ -53,7 +53,16 @@ class Writer:
         self.capture = capture
         self.now = datetime.now(UTC)
 
-    def write(self, content: ContentRecord | None) -> StoreResult:
+    def write(self, content: ContentRecord | None, crawl: CrawlUpdate | None = None) -> StoreResult:
+        result = self._write(content)
+        if crawl is not None:
+            error = crawl.failed and (self.capture.error or "failed")
+            frontier.complete(self.conn, crawl, result.outcome, self.now)
+            if error:
+                frontier.fail_reason(self.conn, crawl.url, str(error))
+        return result
+
+    def _write(self, content: ContentRecord | None) -> StoreResult:
         c = self.capture
         site = site_of(c.final_url or c.requested_url) if c.body is not None else None
         sha = blobs.put(self.conn, c.body, site or None) if c.body is not None else None
