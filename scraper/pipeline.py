@@ -32,6 +32,7 @@ from storage import (
     Archive,
     CaptureRecord,
     ContentRecord,
+    CrawlUpdate,
     Snapshot,
     StoreResult,
     redirected_home,
@@ -79,26 +80,72 @@ def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport
     except InputError as err:  # not a URL at all: nothing was fetched, nothing to record
         return FetchReport(url, None, "error", error=str(err), invalid=True)
     except FetchError as err:
-        capture = CaptureRecord(url, None, None, fetched_at, error=err.reason)
-        return _report(url, None, archive.store(capture), err.reason)
+        return store_failure(url, err.reason, fetched_at, archive)
+    early = store_before_parse(page, fetched_at, archive)
+    if early is not None:
+        return early
+    return store_parsed(page, fetched_at, parse_page(page), archive)
+
+
+def store_failure(
+    url: str, reason: str, fetched_at: datetime, archive: Archive, crawl: CrawlUpdate | None = None
+) -> FetchReport:
+    """Record a fetch that got no usable response (step 1's failures)."""
+    capture = CaptureRecord(url, None, None, fetched_at, error=reason)
+    return _report(url, None, archive.store(capture, crawl=crawl), reason)
+
+
+def store_before_parse(
+    page: FetchedPage, fetched_at: datetime, archive: Archive, crawl: CrawlUpdate | None = None
+) -> FetchReport | None:
+    """Steps 2-4: record a response that needs no parse; None when it must be parsed."""
+    url = page.requested_url
     problem = _refusal(page)
     if problem is not None:
         skipped = page.status < FIRST_ERROR_STATUS
         capture = _capture(page, fetched_at, error=problem, skipped=skipped)
-        return _report(url, page.status, archive.store(capture), problem)
+        return _report(url, page.status, archive.store(capture, crawl=crawl), problem)
     if page.status == NOT_MODIFIED or _is_revisit(page, archive):
-        return _report(url, page.status, archive.store(_capture(page, fetched_at)), None)
+        result = archive.store(_capture(page, fetched_at), crawl=crawl)
+        return _report(url, page.status, result, None)
+    return None
+
+
+def parse_page(page: FetchedPage) -> Article | str:
+    """Step 5's parse: the article, or why the bytes are not an HTML document.
+
+    Pure and picklable both ways, so the crawler runs it in worker processes.
+    """
     try:
-        article = parse_html(page.content, page.url, http_charset=page.charset)
+        return parse_html(page.content, page.url, http_charset=page.charset)
     except NotHTMLError as err:
-        return _skip(url, page, fetched_at, archive, str(err))
-    reason = redirected_home(page.requested_url, page.url)
-    if reason is None:
-        reason = wall_reason(article, page.content) if article.is_article else NOT_AN_ARTICLE
+        return str(err)
+
+
+def store_parsed(
+    page: FetchedPage,
+    fetched_at: datetime,
+    parsed: Article | str,
+    archive: Archive,
+    crawl: CrawlUpdate | None = None,
+) -> FetchReport:
+    """Steps 5-6: gate the parsed page, then store it with its capture."""
+    url = page.requested_url
+    reason = parsed if isinstance(parsed, str) else skip_reason(page, parsed)
     if reason is not None:
-        return _skip(url, page, fetched_at, archive, reason)
-    result = archive.store(_capture(page, fetched_at), to_content(article))
+        capture = _capture(page, fetched_at, error=reason, skipped=True)
+        return _report(url, page.status, archive.store(capture, crawl=crawl), reason)
+    assert not isinstance(parsed, str)
+    result = archive.store(_capture(page, fetched_at), to_content(parsed), crawl=crawl)
     return _report(url, page.status, result, None)
+
+
+def skip_reason(page: FetchedPage, article: Article) -> str | None:
+    """Why a parsed page never becomes a version: home redirect, index page, a wall."""
+    reason = redirected_home(page.requested_url, page.url)
+    if reason is None and not article.is_article:
+        reason = NOT_AN_ARTICLE
+    return reason if reason is not None else wall_reason(article, page.content)
 
 
 def _is_revisit(page: FetchedPage, archive: Archive) -> bool:
@@ -122,13 +169,6 @@ def extract_snapshot(snapshot: Snapshot) -> ContentRecord | None:
         return to_content(parse_html(page.content, page.url, http_charset=page.charset))
     except NotHTMLError:
         return None
-
-
-def _skip(
-    url: str, page: FetchedPage, fetched_at: datetime, archive: Archive, reason: str
-) -> FetchReport:
-    capture = _capture(page, fetched_at, error=reason, skipped=True)
-    return _report(url, page.status, archive.store(capture), reason)
 
 
 def _refusal(page: FetchedPage) -> str | None:

@@ -24,7 +24,9 @@ from tenacity import (
 from scraper.errors import FetchError, InputError
 from scraper.models import FetchedPage
 
-DEFAULT_USER_AGENT = "news-scraper-archive/0.1 (archival crawler; contact: see --user-agent)"
+DEFAULT_USER_AGENT = (
+    "news-scraper-archive/0.1 (archival news crawler; +https://pypi.org/project/news-scraper-archive/)"
+)
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MAX_BYTES = (
     20 * 1024 * 1024
@@ -94,7 +96,7 @@ class Fetcher:
             return retrying(self._fetch_once, url)
         except RetryError as err:
             last = err.last_attempt.exception()
-            reason = _describe(last) if last else "failed"
+            reason = describe(last) if last else "failed"
             raise FetchError(url, f"{reason} (after {self.options.attempts} attempts)") from last
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
             raise InputError(f"not a fetchable URL: {url!r} ({err})") from err
@@ -103,7 +105,7 @@ class Fetcher:
         except BodyTooLarge as err:
             raise FetchError(url, f"body larger than {self.options.max_bytes} bytes") from err
         except httpx.HTTPError as err:
-            raise FetchError(url, _describe(err)) from err
+            raise FetchError(url, describe(err)) from err
 
     def _fetch_once(self, url: str) -> FetchedPage:
         started = time.perf_counter()
@@ -130,7 +132,7 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def _describe(err: BaseException) -> str:
+def describe(err: BaseException) -> str:
     """A short human reason for a transport error."""
     kinds: dict[type[BaseException], str] = {
         httpx.ConnectTimeout: "connect timeout",

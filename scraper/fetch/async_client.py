@@ -1,0 +1,140 @@
+"""The crawler's HTTP client: asynchronous, pooled, conditional, capped, retried.
+
+Like ``Fetcher`` it follows and records redirects (a loop stops at ``MAX_REDIRECTS``),
+streams the body under a size cap that holds after decompression, and retries only
+transient transport failures with tenacity (exponential backoff with jitter). It adds:
+
+1. keep-alive pools shared by all tasks, HTTP/2 where the server offers it;
+2. a total deadline per attempt on top of httpx's connect/read timeouts, so a server
+   that trickles bytes cannot hold a task forever;
+3. conditional GET: ``If-None-Match`` / ``If-Modified-Since`` from the last visit.
+
+httpx errors become ``FetchError`` here, once, with the reason and the attempt count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from scraper.errors import FetchError
+from scraper.fetch.client import MAX_REDIRECTS, TRANSIENT, BodyTooLarge, FetchOptions, describe
+from scraper.models import FetchedPage
+
+
+class TotalTimeout(Exception):
+    """An attempt passed its total deadline (a server trickling bytes)."""
+
+
+TRANSIENT_ASYNC = (*TRANSIENT, TotalTimeout)
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    """Validators from the last visit, sent so an unchanged page answers 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["if-none-match"] = self.etag
+        if self.last_modified:
+            out["if-modified-since"] = self.last_modified
+        return out
+
+
+class AsyncFetcher:
+    """Fetches pages concurrently over one pooled client."""
+
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        max_connections: int = 100,
+        total_timeout_s: float | None = None,
+    ) -> None:
+        self.options = options or FetchOptions()
+        self.total_timeout_s = total_timeout_s or self.options.timeout_s * 3
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            http2=transport is None,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            timeout=httpx.Timeout(self.options.timeout_s),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=50),
+            headers={"user-agent": self.options.user_agent},
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, url: str, conditional: Conditional | None = None) -> FetchedPage:
+        """Fetch ``url``; raises ``FetchError`` when no usable response came back."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(TRANSIENT_ASYNC),
+            stop=stop_after_attempt(self.options.attempts),
+            wait=wait_exponential_jitter(
+                multiplier=self.options.backoff_s, max=8.0, jitter=self.options.backoff_s
+            ),
+            reraise=False,
+        )
+        headers = conditional.headers() if conditional else {}
+        try:
+            return await retrying(self._fetch_once, url, headers)
+        except RetryError as err:
+            last = err.last_attempt.exception()
+            reason = _reason(last) if last else "failed"
+            raise FetchError(url, f"{reason} (after {self.options.attempts} attempts)") from last
+        except httpx.TooManyRedirects as err:
+            raise FetchError(url, f"more than {MAX_REDIRECTS} redirects (loop?)") from err
+        except BodyTooLarge as err:
+            raise FetchError(url, f"body larger than {self.options.max_bytes} bytes") from err
+        except httpx.HTTPError as err:
+            raise FetchError(url, describe(err)) from err
+
+    async def _fetch_once(self, url: str, headers: dict[str, str]) -> FetchedPage:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.total_timeout_s):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    body = await self._read_capped(response)
+        except TimeoutError as err:
+            raise TotalTimeout(f"no complete response within {self.total_timeout_s:.0f} s") from err
+        return FetchedPage(
+            requested_url=url,
+            url=str(response.url),
+            status=response.status_code,
+            headers={k.lower(): v for k, v in response.headers.items()},
+            content=body,
+            elapsed_ms=round((time.perf_counter() - started) * 1000),
+            redirects=tuple(str(r.url) for r in response.history),
+        )
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.options.max_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, TotalTimeout):
+        return f"total timeout: {err}"
+    return describe(err)
