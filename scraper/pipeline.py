@@ -88,10 +88,17 @@ def fetch_and_store(url: str, fetcher: Fetcher, archive: Archive) -> FetchReport
 
 
 def store_failure(
-    url: str, reason: str, fetched_at: datetime, archive: Archive, crawl: CrawlUpdate | None = None
+    url: str,
+    reason: str,
+    fetched_at: datetime,
+    archive: Archive,
+    crawl: CrawlUpdate | None = None,
+    *,
+    skipped: bool = False,
 ) -> FetchReport:
-    """Record a fetch that got no usable response (step 1's failures)."""
-    capture = CaptureRecord(url, None, None, fetched_at, error=reason)
+    """Record a fetch that got no usable response (step 1's failures), or that was
+    not attempted on purpose (``skipped``: robots.txt says no)."""
+    capture = CaptureRecord(url, None, None, fetched_at, error=reason, skipped=skipped)
     return _report(url, None, archive.store(capture, crawl=crawl), reason)
 
 

@@ -139,6 +139,17 @@ class Archive:
         with self._engine.begin() as conn:
             return frontier.refresh(conn, datetime.now(UTC))
 
+    def release_dead_leases(self, is_dead: Callable[[str], bool]) -> int:
+        """Requeue the URLs leased to owners ``is_dead`` says are gone (a killed crawl)."""
+        with self._engine.begin() as conn:
+            dead = [o for o in frontier.lease_owners(conn) if is_dead(o)]
+            return frontier.release(conn, dead) if dead else 0
+
+    def next_retry(self) -> datetime | None:
+        """When the earliest queued retry is due (None when there is none)."""
+        with self._engine.connect() as conn:
+            return frontier.next_retry(conn)
+
     def frontier_stats(self) -> dict[str, int]:
         with self._engine.connect() as conn:
             return frontier.stats(conn, datetime.now(UTC))

@@ -85,6 +85,7 @@ def record(
 ) -> None:
     """Index this version and record its duplicates under other articles."""
     useful = post(conn, article_id, version, fingerprints(text))
+    _serialise(conn, digest)
     exact = _exact(conn, article_id, digest)
     for other in exact:
         _link(conn, article_id, other, "exact", 1.0, now)
@@ -92,6 +93,18 @@ def record(
         return
     for other, similarity in _near(conn, article_id, useful, text).items():
         _link(conn, article_id, other, "near", similarity, now)
+
+
+def _serialise(conn: sa.Connection, digest: str) -> None:
+    """On PostgreSQL, writers of the same content take turns until they commit.
+
+    Under READ COMMITTED two transactions storing the same content under two articles
+    would each miss the other's uncommitted version; a transaction-scoped advisory
+    lock on the hash makes the second wait, then see the first.
+    """
+    if conn.dialect.name == "postgresql":
+        key = int(digest[:15], 16)  # 60 bits: fits a bigint
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
 def _exact(conn: sa.Connection, article_id: int, digest: str) -> list[int]:

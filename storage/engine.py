@@ -6,7 +6,9 @@ connection errors into ``ArchiveURLError`` once, and never shows a password.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +23,16 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's
 READ_ONLY = "archive_read_only"  # execution option: open a read-only transaction
 
 
+_PASSWORD = re.compile(r"(//[^/@:]*:)[^@]*@")  # user:password@ in a URL we cannot parse
+
+
 def parse_url(raw: str) -> URL:
     """Parse a SQLAlchemy URL; ``postgresql://`` means the psycopg 3 driver."""
     try:
         url = sa.make_url(raw)
     except (exc.ArgumentError, ValueError) as err:
-        raise ArchiveURLError(f"not a database URL: {raw!r} (try sqlite:///archive.db)") from err
+        shown = _PASSWORD.sub(r"\1***@", raw)
+        raise ArchiveURLError(f"not a database URL: {shown!r} (try sqlite:///archive.db)") from err
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -107,13 +113,32 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not read_only:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cur)
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         reading = read_only or conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Switch to WAL unless the file is in WAL already (the mode persists in the file).
+
+    Changing the mode needs the file to itself and, unlike other statements, fails at
+    once instead of waiting for the busy timeout while another process (a second
+    scraper creating the schema) holds the write lock: it is retried until the timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def ensure_schema(engine: Engine) -> None:

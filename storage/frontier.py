@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -155,3 +155,33 @@ def stats(conn: sa.Connection, now: datetime) -> dict[str, int]:
         ).scalar_one()
     )
     return counts
+
+
+def lease_owners(conn: sa.Connection) -> list[str]:
+    f = schema.frontier
+    rows = conn.execute(
+        sa.select(f.c.lease_owner).where(f.c.state == "leased").distinct()
+    ).scalars()
+    return [str(r) for r in rows if r]
+
+
+def release(conn: sa.Connection, owners: list[str]) -> int:
+    """Return the URLs leased to ``owners`` (known dead) to the queue, due now."""
+    f = schema.frontier
+    result = conn.execute(
+        f.update()
+        .where(f.c.state == "leased", f.c.lease_owner.in_(owners))
+        .values(state="queued", lease_owner=None, lease_until=None)
+    )
+    return int(result.rowcount or 0)
+
+
+def next_retry(conn: sa.Connection) -> datetime | None:
+    """When the earliest queued retry (a URL that failed at least once) is due."""
+    f = schema.frontier
+    value = conn.execute(
+        sa.select(sa.func.min(f.c.due_at)).where(f.c.state == "queued", f.c.attempts > 0)
+    ).scalar()
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -51,7 +51,10 @@ def test_only_fetch_talks_http_and_only_pipeline_and_cli_store(path: Path) -> No
     if not rel.startswith("scraper/fetch/"):
         assert "httpx" not in found, rel
     # the pipeline stores; the CLI opens the archive and translates its errors
-    stores = ("scraper/pipeline.py", "scraper/cli.py", "scraper/cli_archive.py")
+    stores = (
+        "scraper/pipeline.py", "scraper/cli.py", "scraper/cli_archive.py", "scraper/cli_crawl.py",
+        "scraper/crawl/runner.py", "scraper/crawl/visit.py",
+    )
     if rel not in (*stores, "scraper/cli_options.py"):
         assert "storage" not in found, rel
     assert "sqlalchemy" not in found, rel

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from tenacity import (
@@ -29,6 +30,7 @@ from tenacity import (
 
 from scraper.errors import FetchError
 from scraper.fetch.client import MAX_REDIRECTS, TRANSIENT, BodyTooLarge, FetchOptions, describe
+from scraper.fetch.replay import replay_transport
 from scraper.models import FetchedPage
 
 
@@ -138,3 +140,11 @@ def _reason(err: BaseException) -> str:
     if isinstance(err, TotalTimeout):
         return f"total timeout: {err}"
     return describe(err)
+
+
+def async_fetcher(
+    options: FetchOptions, replay: Path | None = None, *, max_connections: int = 100
+) -> AsyncFetcher:
+    """An ``AsyncFetcher`` on the network, or replaying saved pages from ``replay``."""
+    transport = replay_transport(replay) if replay is not None else None
+    return AsyncFetcher(options, transport, max_connections=max_connections)

@@ -24,9 +24,7 @@ from tenacity import (
 from scraper.errors import FetchError, InputError
 from scraper.models import FetchedPage
 
-DEFAULT_USER_AGENT = (
-    "news-scraper-archive/0.1 (archival news crawler; +https://pypi.org/project/news-scraper-archive/)"
-)
+DEFAULT_USER_AGENT = "news-scraper-archive/0.1 (archival news crawler; +https://pypi.org/project/news-scraper-archive/)"
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MAX_BYTES = (
     20 * 1024 * 1024

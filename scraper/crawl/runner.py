@@ -1,0 +1,331 @@
+"""The crawl loop: claim due URLs, fetch politely, parse in processes, store atomically.
+
+1. Start points go into the frontier (a home page, a sitemap or a feed); ``--refresh``
+   makes every known URL due now; URLs leased by a crawl on this machine that died
+   are released.
+2. The loop claims at most ``2 x concurrency`` due URLs at a time (memory stays flat
+   however large the frontier is) and runs one task per URL.
+3. A task checks robots.txt, waits for a slot of the host (``HostGate``), and fetches
+   with conditional GET.
+4. Sitemaps and feeds are read in a worker process; their URLs are queued.
+5. HTML goes through the pipeline: a 304 or an unchanged body is recorded without a
+   parse; otherwise it is parsed in a worker process, and its in-scope links are
+   queued with their depth and priority.
+6. Every store carries its frontier update (next visit, links, failure count): one
+   transaction per page, so a kill at any point loses nothing and repeats nothing.
+7. The next visit follows ``scraper.crawl.schedule``: soon while an article is fresh
+   or changing, backing off while it stays the same, never after ``stop_after``.
+   A 429/503 pauses the host for its Retry-After and retries the URL then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from scraper.crawl.config import Source
+from scraper.crawl.hosts import HostGate
+from scraper.crawl.robots import Robots
+from scraper.crawl.visit import Visit, parse_for_crawl, read_xml
+from scraper.errors import FetchError
+from scraper.fetch import AsyncFetcher, Conditional
+from scraper.models import FetchedPage
+from scraper.pipeline import FetchReport, store_before_parse, store_failure, store_parsed
+from storage import Archive, Claim, FrontierURL, normalize_url
+
+T = TypeVar("T")
+OWNER_HOST = socket.gethostname()
+IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
+TICK_S = 1.0  # progress refresh
+DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
+RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    sources: tuple[Source, ...]
+    concurrency: int = 16
+    per_host: int = 4
+    delay_s: float = 0.0
+    until_idle: bool = True
+    refresh: bool = False
+    max_pages: int | None = None
+    lease: timedelta = timedelta(minutes=2)
+    parse_workers: int = 2  # 0: parse in the event loop's thread (tests, tiny crawls)
+    user_agent: str = ""
+
+
+@dataclass
+class CrawlStats:
+    """Live counters; ``as_dict`` is the ``--json`` summary."""
+
+    started: float = field(default_factory=time.monotonic)
+    fetched: int = 0
+    errors: int = 0
+    queued: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def as_dict(self) -> dict[str, Any]:
+        elapsed = self.elapsed()
+        return {
+            "pages": self.fetched,
+            "errors": self.errors,
+            "queue": self.queued,
+            "elapsed_s": round(elapsed, 3),
+            "pages_per_s": round(self.fetched / elapsed, 2) if elapsed > 0 else 0.0,
+            "outcomes": dict(sorted(self.outcomes.items())),
+        }
+
+
+def new_owner() -> str:
+    return f"{OWNER_HOST}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True for a lease owner of this machine whose process no longer exists."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != OWNER_HOST or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Crawler:
+    """One crawl run over ``archive``."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        fetcher: AsyncFetcher,
+        settings: CrawlSettings,
+        progress: Callable[[CrawlStats], None] | None = None,
+    ) -> None:
+        self.archive = archive
+        self.fetcher = fetcher
+        self.settings = settings
+        self.stats = CrawlStats()
+        self.owner = new_owner()
+        self._progress = progress
+        self._sources = {s.name: s for s in settings.sources}
+        self._gate = HostGate(settings.per_host, settings.delay_s)
+        self._robots = Robots(fetcher, settings.user_agent or fetcher.options.user_agent)
+        self._robots_seen: set[str] = set()
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="archive")
+        self._pool: Executor | None = None
+        self._rng = random.Random()
+
+    async def run(self) -> CrawlStats:
+        if self.settings.parse_workers > 0:
+            self._pool = ProcessPoolExecutor(self.settings.parse_workers)
+        try:
+            await self._prepare()
+            await self._loop()
+            self.stats.queued = (await self._in_db(self.archive.frontier_stats)).get("due", 0)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+            self._db.shutdown(wait=True)
+        return self.stats
+
+    async def _prepare(self) -> None:
+        starts = [
+            FrontierURL(normalize_url(u), _host(u), _start_kind(u), 0, 100, s.name)
+            for s in self.settings.sources
+            for u in s.starts
+        ]
+        await self._in_db(self.archive.enqueue, starts)
+        if self.settings.refresh:
+            await self._in_db(self.archive.refresh_frontier)
+        await self._in_db(self.archive.release_dead_leases, owner_is_dead)
+
+    async def _loop(self) -> None:
+        pending: set[asyncio.Task[None]] = set()
+        budget = self.settings.max_pages
+        claimed = 0
+        last_tick = time.monotonic()
+        while True:
+            room = self.settings.concurrency * 2 - len(pending)
+            if budget is not None:
+                room = min(room, budget - claimed)
+            if room > 0:
+                claims = await self._in_db(
+                    self.archive.claim, self.owner, room, self.settings.lease
+                )
+                claimed += len(claims)
+                pending |= {asyncio.create_task(self._visit(c)) for c in claims}
+            if not pending:
+                if budget is not None and claimed >= budget:
+                    return
+                wait = await self._idle_wait()
+                if wait is None:
+                    return
+                await asyncio.sleep(wait)
+                continue
+            done, pending = await asyncio.wait(
+                pending, timeout=TICK_S, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                task.result()  # a bug or a failed archive write stops the crawl
+            if self._progress and time.monotonic() - last_tick >= TICK_S:
+                last_tick = time.monotonic()
+                self._progress(self.stats)
+
+    async def _idle_wait(self) -> float | None:
+        """How long to sleep before looking again; None when the run is over.
+
+        With ``--until-idle`` the run waits only for retries due within
+        ``RETRY_WAIT_S`` (a Retry-After, a backoff); revisits due later are left to the
+        next run.
+        """
+        if not self.settings.until_idle:
+            return IDLE_POLL_S
+        retry = await self._in_db(self.archive.next_retry)
+        if retry is None:
+            return None
+        wait = (retry - datetime.now(UTC)).total_seconds()
+        return max(0.05, wait) if wait <= RETRY_WAIT_S else None
+
+    async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._db, partial(fn, *args))
+
+    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._pool is None:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
+
+    async def _visit(self, claim: Claim) -> None:
+        source = self._sources.get(claim.source or "") or self.settings.sources[0]
+        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng)
+        rules = await self._robots.rules(claim.url)
+        await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
+        self._gate.set_crawl_delay(claim.host, rules.crawl_delay)
+        agent = self.fetcher.options.user_agent
+        if not rules.allowed(claim.url, agent):
+            note = rules.note or "disallowed by robots.txt"
+            skip = partial(store_failure, skipped=True)
+            await self._record(
+                self._in_db(skip, claim.url, note, visit.at, self.archive, visit.update(done=True))
+            )
+            return
+        async with self._gate.slot(claim.host):
+            visit.at = datetime.now(UTC)
+            try:
+                page = await self.fetcher.fetch(
+                    claim.url, Conditional(claim.etag, claim.last_modified)
+                )
+            except FetchError as err:
+                update = visit.update(failed=True)
+                await self._record(
+                    self._in_db(
+                        store_failure, claim.url, err.reason, visit.at, self.archive, update
+                    )
+                )
+                return
+        await self._handle(visit, page)
+
+    async def _handle(self, visit: Visit, page: FetchedPage) -> None:
+        if page.status in (429, 503):
+            wait = _retry_after(page) or DEFAULT_RETRY_AFTER_S
+            self._gate.pause(visit.claim.host, wait)
+            update = visit.update(failed=True, retry_at=visit.at + timedelta(seconds=wait))
+            await self._record(
+                self._in_db(store_before_parse, page, visit.at, self.archive, update)
+            )
+            return
+        if page.status >= 500:
+            update = visit.update(failed=True)
+            await self._record(
+                self._in_db(store_before_parse, page, visit.at, self.archive, update)
+            )
+            return
+        found = await self._in_pool(read_xml, page) if page.status < 300 else None
+        if found is not None:
+            await self._record(self._in_db(visit.store_listing, page, found, self.archive))
+            return
+        early = await self._in_db(
+            store_before_parse, page, visit.at, self.archive, visit.update(page=page)
+        )
+        if early is not None:
+            self._count(early)
+            return
+        parsed = await self._in_pool(parse_for_crawl, page)
+        update = visit.update(page=page, parsed=parsed)
+        await self._record(
+            self._in_db(store_parsed, page, visit.at, parsed.article, self.archive, update)
+        )
+
+    async def _queue_robots_sitemaps(
+        self, claim: Claim, sitemaps: tuple[str, ...], source: Source
+    ) -> None:
+        origin = claim.url.split("/", 3)[:3]
+        key = "/".join(origin)
+        if key in self._robots_seen:
+            return
+        self._robots_seen.add(key)
+        urls = [
+            FrontierURL(normalize_url(u), _host(u), "sitemap", 0, 90, source.name)
+            for u in sitemaps
+            if _host(u) in source.hosts or _host(u) == claim.host
+        ]
+        if urls:
+            await self._in_db(self.archive.enqueue, urls)
+
+    async def _record(self, stored: Any) -> None:
+        self._count(await stored)
+
+    def _count(self, report: FetchReport) -> None:
+        self.stats.fetched += 1
+        self.stats.outcomes[report.outcome] += 1
+        if report.outcome == "error":
+            self.stats.errors += 1
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _start_kind(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    if "sitemap" in path or path.endswith((".xml", ".xml.gz")):
+        return "sitemap" if "sitemap" in path else "feed"
+    if any(w in path for w in ("/feed", "/rss", "/atom")):
+        return "feed"
+    return "index"
+
+
+def _retry_after(page: FetchedPage) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP-date)."""
+    raw = page.headers.get("retry-after", "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

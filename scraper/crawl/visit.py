@@ -1,0 +1,218 @@
+"""One claimed URL's visit: what its fetch teaches the frontier.
+
+``Visit.update`` turns a fetch (and its parse) into the ``CrawlUpdate`` stored with
+the capture: the links to queue (in scope, within depth, with kind and priority),
+the validators for the next conditional GET, and the next visit as a function of the
+archive's outcome. ``parse_for_crawl`` and ``read_xml`` run in worker processes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scraper.crawl.config import Source
+from scraper.crawl.schedule import feed_interval, next_visit
+from scraper.discover import (
+    Discovered,
+    DiscoveryError,
+    classify_url,
+    in_scope,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+    priority_of,
+    sniff,
+)
+from scraper.models import Article, FetchedPage
+from scraper.pipeline import FetchReport, parse_page
+from storage import Archive, CaptureRecord, Claim, CrawlUpdate, FrontierURL, normalize_url
+
+CHANGED = ("new", "new_version")
+LISTING_KINDS = ("index", "sitemap", "feed")
+FEED_PRIORITY = 80
+
+
+@dataclass(frozen=True)
+class ParsedForCrawl:
+    """A page's parse and the links it offers (picklable: it crosses processes)."""
+
+    article: Article | str
+    links: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A sitemap's or feed's entries, or why it could not be read."""
+
+    kind: str
+    urls: list[Discovered] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def parse_for_crawl(page: FetchedPage) -> ParsedForCrawl:
+    article = parse_page(page)
+    if isinstance(article, str):
+        return ParsedForCrawl(article)
+    found = page_links(page.content, page.url)
+    return ParsedForCrawl(article, found.links, found.feeds)
+
+
+def read_xml(page: FetchedPage) -> Listing | None:
+    """The entries of a sitemap or feed; None when the body is neither."""
+    kind = sniff(page.content, page.content_type)
+    if kind not in ("sitemap", "feed"):
+        return None
+    try:
+        if kind == "feed":
+            return Listing(kind, parse_feed(page.content, page.url))
+        result = parse_sitemap(page.content, page.url)
+        return Listing(kind, result.urls, result.sitemaps)
+    except DiscoveryError as err:
+        return Listing(kind, error=f"unreadable {kind}: {err}")
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return aware(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Visit:
+    claim: Claim
+    source: Source
+    owner: str
+    at: datetime
+    rng: random.Random
+
+    def update(
+        self,
+        *,
+        page: FetchedPage | None = None,
+        parsed: ParsedForCrawl | None = None,
+        failed: bool = False,
+        retry_at: datetime | None = None,
+        done: bool = False,
+    ) -> CrawlUpdate:
+        article = parsed.article if parsed and not isinstance(parsed.article, str) else None
+        kind = (
+            self.claim.kind if article is None else ("article" if article.is_article else "index")
+        )
+        ok = page is not None and page.status == 200
+        return CrawlUpdate(
+            url=self.claim.url,
+            owner=self.owner,
+            next_due=(lambda _outcome: None) if done else self._next_due(kind),
+            links=self._links(parsed) if parsed else (),
+            failed=failed,
+            retry_at=retry_at,
+            etag=page.headers.get("etag") if ok and page else None,
+            last_modified=page.headers.get("last-modified") if ok and page else None,
+            published=article.published if article else None,
+            kind=kind,
+        )
+
+    def _next_due(self, kind: str) -> Callable[[str], datetime | None]:
+        claim, policy, at, rng = self.claim, self.source.policy, self.at, self.rng
+
+        def due(outcome: str) -> datetime | None:
+            if outcome == "error":
+                return None  # a 4xx: the page is gone; it is not retried
+            if kind in LISTING_KINDS:
+                return at + feed_interval(policy)
+            return next_visit(
+                now=at,
+                first_seen=aware(claim.first_seen) or at,
+                published=parse_iso(claim.published),
+                last_change=aware(claim.last_change),
+                changed=outcome in CHANGED,
+                policy=policy,
+                rng=rng,
+            )
+
+        return due
+
+    def _links(self, parsed: ParsedForCrawl) -> tuple[FrontierURL, ...]:
+        depth = self.claim.depth + 1
+        if depth > self.source.max_depth:
+            return ()
+        out = []
+        for url in parsed.links:
+            if in_scope(
+                url,
+                hosts=self.source.hosts,
+                include=self.source.include,
+                exclude=self.source.exclude,
+            ):
+                kind = classify_url(url)
+                out.append(self._frontier(url, kind, depth, priority_of(kind, None, self.at)))
+        for url in parsed.feeds:
+            if in_scope(url, hosts=self.source.hosts, include=(), exclude=()):
+                out.append(self._frontier(url, "feed", depth, FEED_PRIORITY))
+        return tuple(out)
+
+    def _frontier(
+        self, url: str, kind: str, depth: int, priority: int, published: str | None = None
+    ) -> FrontierURL:
+        host = (url.split("/", 3)[2] if "//" in url else "").split(":")[0].lower()
+        return FrontierURL(
+            normalize_url(url), host, kind, depth, priority, self.source.name, published
+        )
+
+    def store_listing(self, page: FetchedPage, listing: Listing, archive: Archive) -> FetchReport:
+        """Record a sitemap or feed fetch and queue its in-scope entries."""
+        links = [
+            self._frontier(d.url, d.kind, self.claim.depth, d.priority, d.published)
+            for d in listing.urls
+            if in_scope(
+                d.url,
+                hosts=self.source.hosts,
+                include=self.source.include,
+                exclude=self.source.exclude,
+            )
+        ]
+        links += [
+            self._frontier(u, "sitemap", self.claim.depth, FEED_PRIORITY)
+            for u in listing.sitemaps
+            if in_scope(u, hosts=self.source.hosts, include=(), exclude=())
+        ]
+        reason = listing.error or f"{listing.kind}: {len(listing.urls) + len(listing.sitemaps)}"
+        if listing.error is None:
+            reason += " URLs" if listing.kind == "sitemap" else " entries"
+        update = CrawlUpdate(
+            url=self.claim.url,
+            owner=self.owner,
+            links=tuple(links),
+            kind=listing.kind,
+            next_due=lambda _o: self.at + feed_interval(self.source.policy),
+            etag=page.headers.get("etag") if page.status == 200 else None,
+            last_modified=page.headers.get("last-modified") if page.status == 200 else None,
+        )
+        capture = CaptureRecord(
+            page.requested_url,
+            page.url,
+            page.status,
+            self.at,
+            page.elapsed_ms,
+            page.headers,
+            page.content,
+            page.redirects,
+            error=reason,
+            skipped=True,
+        )
+        result = archive.store(capture, crawl=update)
+        return FetchReport(page.requested_url, page.status, result.outcome, error=reason)
