@@ -46,7 +46,8 @@ def run_read_only(engine: Engine, sql: str) -> QueryResult:
             else:
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
                 conn.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
-            result = conn.exec_driver_sql(statement)
+            # psycopg reads % as a placeholder even without parameters (LIKE '%x%')
+            result = conn.exec_driver_sql(statement if sqlite else statement.replace("%", "%%"))
             if not result.returns_rows:
                 raise WriteRefusedError("the statement returns no rows; only queries are allowed")
             columns = tuple(result.keys())

@@ -117,3 +117,9 @@ def test_archive_still_writable_after_a_refused_query(archive: storage.Archive) 
     url = "https://news.example/b/"
     result = archive.store(CaptureRecord(url, url, 500, datetime.now(UTC), error="HTTP 500"))
     assert result.outcome == "error"
+
+
+def test_a_percent_sign_is_text_not_a_placeholder(db_url: str) -> None:
+    with open_archive(db_url) as archive:
+        result = archive.query("SELECT '100%' AS share WHERE 'a%b' LIKE 'a%'")
+    assert result.rows == (("100%",),)
