@@ -1,0 +1,61 @@
+"""Crawl sources from TOML: the example loads, and every mistake is one line, exit 2."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from scraper.crawl.config import duration, load_sources
+from scraper.errors import InputError
+from tests.test_archive_scenarios import scraper
+from tests.test_cli import ROOT
+
+EXAMPLE = ROOT / "cron" / "sources.example.toml"
+
+
+def test_the_example_config_loads() -> None:
+    [source] = load_sources(EXAMPLE)
+    assert source.name == "example-news" and source.max_pages == 2000
+    assert source.policy.min_interval == timedelta(minutes=15)
+    assert any(p.search("https://www.example-news.com/tag/x") for p in source.exclude)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[source]]\nstart = 'ftp://x/'", "not a crawlable start URL"),
+        ("[[source]]\nname='a'\nstart=['https://a.example/']\ninclude=['(']", "source 'a'"),
+        (
+            "[[source]]\nstart=['https://a.example/']\n[source.revisit]\nmin_interval='soon'",
+            "not a duration",
+        ),
+        ("source = 3", "no [[source]] table"),
+        ("[[source", "not valid TOML"),
+    ],
+)
+def test_config_mistakes_are_one_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_sources(path)
+    done = scraper("crawl", "--config", str(path), "--db", f"sqlite:///{tmp_path}/a.db")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_source_and_missing_starts(tmp_path: Path) -> None:
+    done = scraper(
+        "crawl", "--config", str(EXAMPLE), "--source", "nope", "--db", f"sqlite:///{tmp_path}/a.db"
+    )
+    assert done.returncode == 2 and "no source named nope" in done.stderr
+    assert scraper("crawl", "--db", f"sqlite:///{tmp_path}/a.db").returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("30s", 30), ("15m", 900), ("2h", 7200), ("1d", 86400), (45, 45), ("1.5h", 5400)],
+)
+def test_durations(raw: object, seconds: float) -> None:
+    assert duration(raw).total_seconds() == seconds
