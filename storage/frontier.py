@@ -2,7 +2,8 @@
 
 1. ``enqueue`` adds URLs the frontier does not know yet (their key is the normalised
    URL); a known URL keeps its state, so rediscovering it costs one ignored insert.
-2. ``claim`` leases due URLs to one worker, best priority first: on PostgreSQL with
+2. ``claim`` leases due URLs to one worker, best priority first (an index walk that
+   stops at the batch size, however large the frontier): on PostgreSQL with
    ``FOR UPDATE SKIP LOCKED`` so that workers never wait for or take each other's rows;
    on SQLite inside the single writer's ``BEGIN IMMEDIATE``. A lease that expires (its
    worker died) makes the URL claimable again.
@@ -53,11 +54,17 @@ def claim(
 ) -> list[Claim]:
     """Lease up to ``limit`` due URLs to ``owner``."""
     f = schema.frontier
-    due = sa.or_(
-        sa.and_(f.c.state == "queued", f.c.due_at <= now),
-        sa.and_(f.c.state == "leased", f.c.lease_until < now),
+    conn.execute(  # leases of dead workers come back first, keeping their due time
+        f.update()
+        .where(f.c.state == "leased", f.c.lease_until < now)
+        .values(state="queued", lease_owner=None, lease_until=None)
     )
-    pick = sa.select(f.c.url).where(due).order_by(f.c.priority.desc(), f.c.due_at).limit(limit)
+    pick = (
+        sa.select(f.c.url)
+        .where(f.c.state == "queued", f.c.due_at <= now)
+        .order_by(f.c.priority.desc(), f.c.due_at)
+        .limit(limit)
+    )
     if conn.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     rows = conn.execute(

@@ -40,6 +40,10 @@ def upgrade() -> None:
         sa.Column("last_fetched", Timestamp),
         sa.Column("last_change", Timestamp),
     )
-    op.create_index("ix_frontier_due", "frontier", ["state", "due_at"])
+    # claims walk queued URLs best priority first and stop at the batch size; no
+    # (state, due_at) index, which SQLite's planner would prefer and then sort on
+    op.create_index(
+        "ix_frontier_claim", "frontier", ["state", sa.text("priority DESC"), "due_at"]
+    )
     op.create_index("ix_frontier_lease", "frontier", ["state", "lease_until"])
     op.create_index("ix_frontier_host", "frontier", ["host"])
