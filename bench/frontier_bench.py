@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage import FrontierURL, open_archive  # noqa: E402
+from storage import FrontierURL, open_archive
 
 BATCH = 5_000
 CLAIM = 32

@@ -62,7 +62,7 @@ def claim(
     pick = (
         sa.select(f.c.url)
         .where(f.c.state == "queued", f.c.due_at <= now)
-        .order_by(f.c.priority.desc(), f.c.due_at)
+        .order_by(f.c.priority.desc(), f.c.due_at.desc())  # one backward index walk
         .limit(limit)
     )
     if conn.dialect.name == "postgresql":

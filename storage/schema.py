@@ -179,7 +179,7 @@ frontier = sa.Table(
     sa.Column("first_seen", Timestamp, nullable=False),
     sa.Column("last_fetched", Timestamp),
     sa.Column("last_change", Timestamp),
-    sa.Index("ix_frontier_claim", "state", sa.text("priority DESC"), "due_at"),
+    sa.Index("ix_frontier_claim", "state", "priority", "due_at"),
     sa.Index("ix_frontier_lease", "state", "lease_until"),
 )
 

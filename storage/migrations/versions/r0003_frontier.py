@@ -42,8 +42,6 @@ def upgrade() -> None:
     )
     # claims walk queued URLs best priority first and stop at the batch size; no
     # (state, due_at) index, which SQLite's planner would prefer and then sort on
-    op.create_index(
-        "ix_frontier_claim", "frontier", ["state", sa.text("priority DESC"), "due_at"]
-    )
+    op.create_index("ix_frontier_claim", "frontier", ["state", "priority", "due_at"])
     op.create_index("ix_frontier_lease", "frontier", ["state", "lease_until"])
     op.create_index("ix_frontier_host", "frontier", ["host"])
