@@ -7,6 +7,8 @@
 4. An archive from before Alembic (``archive_meta.schema_version = 1``) counts as
    ``r0001`` and is stamped as such inside the upgrade's transaction.
 5. A revision this code does not know (a newer scraper wrote it) is refused.
+6. On PostgreSQL the upgrade ends with ``ANALYZE``, so running ``scraper db upgrade``
+   from cron before each crawl also keeps the planner's statistics fresh.
 
 On PostgreSQL an advisory lock makes concurrent openers of a new archive wait for
 the first one instead of racing it to ``CREATE TABLE``.
@@ -105,4 +107,9 @@ def upgrade(conn: sa.Connection) -> Upgrade:
         command.stamp(cfg, before)
     if before != schema.SCHEMA_REVISION:
         command.upgrade(cfg, schema.SCHEMA_REVISION)
+    if conn.dialect.name == "postgresql":
+        # Fresh planner statistics: without them (autovacuum off, or a bulk import)
+        # PostgreSQL scans version_fingerprint whole on every write (bench/README.md).
+        tables = ", ".join(t.name for t in schema.metadata.sorted_tables)
+        conn.exec_driver_sql(f"ANALYZE {tables}")
     return Upgrade(before, schema.SCHEMA_REVISION)
