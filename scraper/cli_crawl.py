@@ -154,7 +154,7 @@ async def _run(
     replay: Path | None,
     settings: CrawlSettings,
 ) -> CrawlStats:
-    fetcher = async_fetcher(options, replay, max_connections=settings.concurrency * 2)
+    fetcher = async_fetcher(options, replay, max_connections=settings.concurrency)
     try:
         return await Crawler(archive, fetcher, settings, progress=_progress()).run()
     finally:

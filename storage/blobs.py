@@ -30,16 +30,19 @@ import zstandard
 from storage import schema
 from storage.upsert import insert_ignore
 
-ZSTD_LEVEL = 10  # HTML compresses ~5x alone at this level; 19 gains ~1 point at 5x the CPU
+# zstd level 3: 29.7% of raw alone, 28.1% at level 10 for 5x the CPU (4-5 ms a 90 KB
+# page, the crawler's largest single cost in bench/crawl_bench.py's profile).
+ZSTD_LEVEL = 3
 # Dictionary settings, calibrated by bench/compress_bench.py on 56 sites x 90 pages
 # (see bench/README.md): stored bytes 8.7% of raw (6.2% on pages after the training
 # ones) against 28% with zstd alone. Training on 8 to 32 pages changed < 0.5 point;
-# 64 KB beats 32 KB once a site has hundreds of pages; level 19 gained 0.2 point for
-# 15x the CPU. zstd's own k/d search made large dictionaries worse (11.6%): fix them.
+# 64 KB beats 32 KB once a site has hundreds of pages; level 3 costs ~1 point against
+# level 10 for a fifth of the CPU, level 19 gains 0.2 point for 15x. zstd's own k/d
+# search made large dictionaries worse (11.6%): they are fixed.
 DICT_TRAIN_SAMPLES = 24  # pages of one site before its dictionary is trained
 DICT_SIZE = 64 * 1024
 DICT_K, DICT_D = 1024, 8  # COVER segment and d-mer sizes
-DICT_LEVEL = 10
+DICT_LEVEL = 3
 
 
 def sha256_of(body: bytes) -> str:

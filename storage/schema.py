@@ -121,7 +121,6 @@ article_version = sa.Table(
     sa.Column("comment_form", sa.Text),
     sa.Column("reverted_to", sa.Integer),
     sa.Column("words", sa.Integer),
-    sa.Column("simhash", sa.BigInteger),
     sa.UniqueConstraint("article_id", "version"),
 )
 

@@ -27,7 +27,6 @@ from storage import aliases, blobs, dedupe, frontier, schema
 from storage.errors import ArchiveWriteError
 from storage.identity import content_hash, word_count
 from storage.records import CaptureRecord, ContentRecord, CrawlUpdate, StoreResult
-from storage.simhash import simhash64
 from storage.urls import site_of
 
 # A version whose body has fewer words than this share of the current version's is a
@@ -268,7 +267,6 @@ def version_columns(content: ContentRecord) -> dict[str, Any]:
         "captions": dump(list(content.captions)),
         "comment_form": dump(content.comment_form) if content.comment_form is not None else None,
         "words": word_count(content.lead, content.paragraphs),
-        "simhash": simhash64(content.text),
     }
 
 

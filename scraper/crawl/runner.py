@@ -52,6 +52,7 @@ IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
 DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
 RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
+RECENT_URLS = 100_000  # links remembered as queued: ~10 MB
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,24 @@ class CrawlStats:
             "pages_per_s": round(self.fetched / elapsed, 2) if elapsed > 0 else 0.0,
             "outcomes": dict(sorted(self.outcomes.items())),
         }
+
+
+class RecentURLs:
+    """URLs queued lately by this run, so a link on every page is sent to the archive
+    once, not with every page. Bounded: the oldest are forgotten first (the archive's
+    frontier ignores a URL it knows anyway)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._seen: dict[str, None] = {}
+
+    def fresh(self, url: str) -> bool:
+        if url in self._seen:
+            return False
+        self._seen[url] = None
+        if len(self._seen) > self._size:
+            del self._seen[next(iter(self._seen))]
+        return True
 
 
 def new_owner() -> str:
@@ -135,6 +154,7 @@ class Crawler:
         self._db = ThreadPoolExecutor(1, thread_name_prefix="archive")
         self._pool: Executor | None = None
         self._rng = random.Random()
+        self._recent = RecentURLs(RECENT_URLS)
 
     async def run(self) -> CrawlStats:
         if self.settings.parse_workers > 0:
@@ -217,7 +237,7 @@ class Crawler:
 
     async def _visit(self, claim: Claim) -> None:
         source = self._sources.get(claim.source or "") or self.settings.sources[0]
-        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng)
+        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng, self._recent.fresh)
         rules = await self._robots.rules(claim.url)
         await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
         self._gate.set_crawl_delay(claim.host, rules.crawl_delay)
@@ -270,7 +290,7 @@ class Crawler:
         if early is not None:
             self._count(early)
             return
-        parsed = await self._in_pool(parse_for_crawl, page)
+        parsed = await self._in_pool(parse_for_crawl, page, visit.scope, visit.at)
         update = visit.update(page=page, parsed=parsed)
         await self._record(
             self._in_db(store_parsed, page, visit.at, parsed.article, self.archive, update)

@@ -9,9 +9,11 @@ archive's outcome. ``parse_for_crawl`` and ``read_xml`` run in worker processes.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 from scraper.crawl.config import Source
 from scraper.crawl.schedule import feed_interval, next_visit
@@ -20,7 +22,6 @@ from scraper.discover import (
     DiscoveryError,
     classify_url,
     in_scope,
-    page_links,
     parse_feed,
     parse_sitemap,
     priority_of,
@@ -36,12 +37,35 @@ FEED_PRIORITY = 80
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a source allows: hosts and include/exclude patterns (picklable)."""
+
+    hosts: frozenset[str]
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+
+    def allows(self, url: str, *, listing: bool = False) -> bool:
+        if listing:  # sitemaps and feeds: the host rule only
+            return in_scope(url, hosts=self.hosts, include=(), exclude=())
+        return in_scope(url, hosts=self.hosts, include=self.include, exclude=self.exclude)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link ready for the frontier: normalised URL, host, kind, priority."""
+
+    url: str
+    host: str
+    kind: str
+    priority: int
+
+
+@dataclass(frozen=True)
 class ParsedForCrawl:
-    """A page's parse and the links it offers (picklable: it crosses processes)."""
+    """A page's parse and its in-scope links (picklable: it crosses processes)."""
 
     article: Article | str
-    links: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,12 +78,45 @@ class Listing:
     error: str | None = None
 
 
-def parse_for_crawl(page: FetchedPage) -> ParsedForCrawl:
+_FEED_LINK = re.compile(
+    rb"<link\b[^>]*\btype\s*=\s*[\"']?application/(?:rss|atom)\+xml[^>]*>", re.I
+)
+_HREF = re.compile(rb"\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def parse_for_crawl(page: FetchedPage, scope: Scope, now: datetime) -> ParsedForCrawl:
+    """Parse a page and turn its links into frontier entries, in a worker process.
+
+    The parser's own link list is used (the page is parsed once); announced feeds are
+    found by a scan of the ``<link>`` tags.
+    """
     article = parse_page(page)
     if isinstance(article, str):
         return ParsedForCrawl(article)
-    found = page_links(page.content, page.url)
-    return ParsedForCrawl(article, found.links, found.feeds)
+    links: dict[str, Link] = {}
+    for url in article.links:
+        if scope.allows(url):
+            kind = classify_url(url)
+            link = Link(normalize_url(url), _host(url), kind, priority_of(kind, None, now))
+            links.setdefault(link.url, link)
+    for href in _feeds(page):
+        if scope.allows(href, listing=True):
+            links.setdefault(href, Link(normalize_url(href), _host(href), "feed", FEED_PRIORITY))
+    return ParsedForCrawl(replace(article, links=()), tuple(links.values()))
+
+
+def _feeds(page: FetchedPage) -> list[str]:
+    head = page.content[:200_000]
+    out = []
+    for tag in _FEED_LINK.findall(head):
+        match = _HREF.search(tag)
+        if match:
+            out.append(urljoin(page.url, match[1].decode("utf-8", "replace")))
+    return out
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def read_xml(page: FetchedPage) -> Listing | None:
@@ -98,6 +155,11 @@ class Visit:
     owner: str
     at: datetime
     rng: random.Random
+    fresh: Callable[[str], bool] | None = None  # False for a URL queued recently
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.source.hosts, self.source.include, self.source.exclude)
 
     def update(
         self,
@@ -150,20 +212,11 @@ class Visit:
         depth = self.claim.depth + 1
         if depth > self.source.max_depth:
             return ()
-        out = []
-        for url in parsed.links:
-            if in_scope(
-                url,
-                hosts=self.source.hosts,
-                include=self.source.include,
-                exclude=self.source.exclude,
-            ):
-                kind = classify_url(url)
-                out.append(self._frontier(url, kind, depth, priority_of(kind, None, self.at)))
-        for url in parsed.feeds:
-            if in_scope(url, hosts=self.source.hosts, include=(), exclude=()):
-                out.append(self._frontier(url, "feed", depth, FEED_PRIORITY))
-        return tuple(out)
+        return tuple(
+            FrontierURL(link.url, link.host, link.kind, depth, link.priority, self.source.name)
+            for link in parsed.links
+            if self.fresh is None or self.fresh(link.url)
+        )
 
     def _frontier(
         self, url: str, kind: str, depth: int, priority: int, published: str | None = None

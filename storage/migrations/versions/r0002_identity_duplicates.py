@@ -5,7 +5,7 @@ Revises: r0001
 Create Date: 2026-12-03
 
 Columns are added (never rebuilt) so that the upgrade of a large archive is quick;
-``article_version.words`` and ``simhash`` stay NULL on old rows until
+``article_version.words`` stays NULL on old rows until
 ``scraper reparse`` fills them.
 """
 
@@ -32,7 +32,6 @@ def upgrade() -> None:
     op.add_column("blob", sa.Column("site", sa.Text))
     op.create_index("ix_blob_site", "blob", ["site"])
     op.add_column("article_version", sa.Column("words", sa.Integer))
-    op.add_column("article_version", sa.Column("simhash", sa.BigInteger))
     _new_tables()
     op.create_index("ix_capture_requested_url", "capture", ["requested_url"])
     op.execute(f"CREATE VIEW duplicates AS {DUPLICATES_VIEW}")
