@@ -139,6 +139,7 @@ def crawl(
         lease=timedelta(seconds=max(60.0, timeout * 6)),
         parse_workers=parse_workers,
         user_agent=user_agent,
+        db_url=db,
     )
     options = FetchOptions(user_agent=user_agent, timeout_s=timeout)
     with open_archive(db) as archive:

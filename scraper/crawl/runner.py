@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import random
 import secrets
@@ -39,11 +40,11 @@ from urllib.parse import urlsplit
 from scraper.crawl.config import Source
 from scraper.crawl.hosts import HostGate
 from scraper.crawl.robots import Robots
-from scraper.crawl.visit import Visit, parse_for_crawl, read_xml
+from scraper.crawl.visit import Visit, process_page
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
-from scraper.pipeline import FetchReport, store_before_parse, store_failure, store_parsed
+from scraper.pipeline import FetchReport, store_before_parse, store_failure
 from storage import Archive, Claim, FrontierURL, normalize_url
 
 T = TypeVar("T")
@@ -52,7 +53,6 @@ IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
 DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
 RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
-RECENT_URLS = 100_000  # links remembered as queued: ~10 MB
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ class CrawlSettings:
     refresh: bool = False
     max_pages: int | None = None
     lease: timedelta = timedelta(minutes=2)
-    parse_workers: int = 2  # 0: parse in the event loop's thread (tests, tiny crawls)
+    parse_workers: int = 2  # 0: parse and store in the crawler's archive thread
+    db_url: str | None = None  # what worker processes open (the password stays in memory)
     user_agent: str = ""
 
 
@@ -92,24 +93,6 @@ class CrawlStats:
             "pages_per_s": round(self.fetched / elapsed, 2) if elapsed > 0 else 0.0,
             "outcomes": dict(sorted(self.outcomes.items())),
         }
-
-
-class RecentURLs:
-    """URLs queued lately by this run, so a link on every page is sent to the archive
-    once, not with every page. Bounded: the oldest are forgotten first (the archive's
-    frontier ignores a URL it knows anyway)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._seen: dict[str, None] = {}
-
-    def fresh(self, url: str) -> bool:
-        if url in self._seen:
-            return False
-        self._seen[url] = None
-        if len(self._seen) > self._size:
-            del self._seen[next(iter(self._seen))]
-        return True
 
 
 def new_owner() -> str:
@@ -154,11 +137,14 @@ class Crawler:
         self._db = ThreadPoolExecutor(1, thread_name_prefix="archive")
         self._pool: Executor | None = None
         self._rng = random.Random()
-        self._recent = RecentURLs(RECENT_URLS)
 
     async def run(self) -> CrawlStats:
         if self.settings.parse_workers > 0:
-            self._pool = ProcessPoolExecutor(self.settings.parse_workers)
+            if not self.settings.db_url:
+                raise ValueError("parse workers need CrawlSettings.db_url")
+            # spawn, not fork: a forked child would share the parent's open connections
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.settings.parse_workers, mp_context=context)
         try:
             await self._prepare()
             await self._loop()
@@ -237,7 +223,7 @@ class Crawler:
 
     async def _visit(self, claim: Claim) -> None:
         source = self._sources.get(claim.source or "") or self.settings.sources[0]
-        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng, self._recent.fresh)
+        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng)
         rules = await self._robots.rules(claim.url)
         await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
         self._gate.set_crawl_delay(claim.host, rules.crawl_delay)
@@ -280,21 +266,18 @@ class Crawler:
                 self._in_db(store_before_parse, page, visit.at, self.archive, update)
             )
             return
-        found = await self._in_pool(read_xml, page) if page.status < 300 else None
-        if found is not None:
-            await self._record(self._in_db(visit.store_listing, page, found, self.archive))
-            return
-        early = await self._in_db(
-            store_before_parse, page, visit.at, self.archive, visit.update(page=page)
-        )
-        if early is not None:
-            self._count(early)
-            return
-        parsed = await self._in_pool(parse_for_crawl, page, visit.scope, visit.at)
-        update = visit.update(page=page, parsed=parsed)
-        await self._record(
-            self._in_db(store_parsed, page, visit.at, parsed.article, self.archive, update)
-        )
+        claim, source = visit.claim, visit.source
+        if self._pool is None:
+            target: Archive | str = self.archive
+            report = await self._in_db(
+                process_page, target, page, claim, source, self.owner, visit.at
+            )
+        else:
+            target = self.settings.db_url or ""
+            report = await self._in_pool(
+                process_page, target, page, claim, source, self.owner, visit.at
+            )
+        self._count(report)
 
     async def _queue_robots_sitemaps(
         self, claim: Claim, sitemaps: tuple[str, ...], source: Source

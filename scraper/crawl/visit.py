@@ -28,8 +28,16 @@ from scraper.discover import (
     sniff,
 )
 from scraper.models import Article, FetchedPage
-from scraper.pipeline import FetchReport, parse_page
-from storage import Archive, CaptureRecord, Claim, CrawlUpdate, FrontierURL, normalize_url
+from scraper.pipeline import FetchReport, parse_page, store_before_parse, store_parsed
+from storage import (
+    Archive,
+    CaptureRecord,
+    Claim,
+    CrawlUpdate,
+    FrontierURL,
+    normalize_url,
+    open_archive,
+)
 
 CHANGED = ("new", "new_version")
 LISTING_KINDS = ("index", "sitemap", "feed")
@@ -269,3 +277,63 @@ class Visit:
         )
         result = archive.store(capture, crawl=update)
         return FetchReport(page.requested_url, page.status, result.outcome, error=reason)
+
+
+_WORKER_ARCHIVES: dict[str, Archive] = {}
+_WORKER_RECENT: dict[str, RecentURLs] = {}
+_WORKER_RNG = random.Random()
+
+
+class RecentURLs:
+    """URLs queued lately, so a link found on every page is sent to the archive once,
+    not with every page. Bounded: the oldest are forgotten first (the frontier ignores
+    a URL it already knows anyway)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._seen: dict[str, None] = {}
+
+    def fresh(self, url: str) -> bool:
+        if url in self._seen:
+            return False
+        self._seen[url] = None
+        if len(self._seen) > self._size:
+            del self._seen[next(iter(self._seen))]
+        return True
+
+
+RECENT_URLS = 100_000  # links remembered as queued, per process: ~10 MB
+
+
+def process_page(
+    target: Archive | str,
+    page: FetchedPage,
+    claim: Claim,
+    source: Source,
+    owner: str,
+    at: datetime,
+) -> FetchReport:
+    """Steps 4-6 for one fetched page: read a listing, or skip/parse/store the page.
+
+    ``target`` is the archive itself (inline), or its URL in a worker process, which
+    opens the archive once and then parses and stores pages in parallel with the
+    other workers: the archive's write path is safe for concurrent writers.
+    """
+    archive = target if isinstance(target, Archive) else _worker_archive(target)
+    recent = _WORKER_RECENT.setdefault("", RecentURLs(RECENT_URLS))
+    visit = Visit(claim, source, owner, at, _WORKER_RNG, recent.fresh)
+    found = read_xml(page) if page.status < 300 else None
+    if found is not None:
+        return visit.store_listing(page, found, archive)
+    early = store_before_parse(page, at, archive, visit.update(page=page))
+    if early is not None:
+        return early
+    parsed = parse_for_crawl(page, visit.scope, at)
+    update = visit.update(page=page, parsed=parsed)
+    return store_parsed(page, at, parsed.article, archive, update)
+
+
+def _worker_archive(url: str) -> Archive:
+    if url not in _WORKER_ARCHIVES:
+        _WORKER_ARCHIVES[url] = open_archive(url)
+    return _WORKER_ARCHIVES[url]
