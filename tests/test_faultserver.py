@@ -27,17 +27,13 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from tests.faultserver import (
-    BOMB_BYTES,
-    HOSTILE_XML,
     HUGE_BYTES,
-    PAGE_SIZE,
     TRICKLE_CHUNKS,
     FaultServer,
     _not_modified,
-    article_path,
-    gzip_bomb,
     serve_faults,
 )
+from tests.faultsite import BOMB_BYTES, HOSTILE_XML, PAGE_SIZE, article_path, gzip_bomb
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ARTICLES = 23
