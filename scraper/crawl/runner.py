@@ -44,7 +44,7 @@ from scraper.crawl.visit import Visit, process_page
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
-from scraper.pipeline import FetchReport, store_before_parse, store_failure
+from scraper.pipeline import NOT_MODIFIED, FetchReport, store_before_parse, store_failure
 from storage import Archive, Claim, FrontierURL, normalize_url
 
 T = TypeVar("T")
@@ -267,6 +267,12 @@ class Crawler:
             )
             return
         claim, source = visit.claim, visit.source
+        if page.status == NOT_MODIFIED:  # nothing to parse: no trip to a worker
+            update = visit.update(page=page)
+            await self._record(
+                self._in_db(store_before_parse, page, visit.at, self.archive, update)
+            )
+            return
         if self._pool is None:
             target: Archive | str = self.archive
             report = await self._in_db(
