@@ -96,6 +96,19 @@ PLAIN_PROGRESS_S = 10.0  # without a terminal: one progress line this often
     show_default=True,
     help="Processes that parse pages (0: parse in the crawler's process).",
 )
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Run as one of several crawlers sharing this archive's frontier (on "
+    "PostgreSQL, on any number of machines): --per-host holds across all of them.",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1),
+    metavar="S",
+    help="Seconds a claimed URL stays reserved [default: 6 x --timeout, at least "
+    "60]; a dead worker's URLs come back after it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @translate_errors
 def crawl(
@@ -114,6 +127,8 @@ def crawl(
     until_idle: bool,
     refresh: bool,
     parse_workers: int,
+    worker: bool,
+    lease: float | None,
     as_json: bool,
 ) -> None:
     """Crawl from START points (a home page, a sitemap or a feed URL) or the sources of
@@ -136,7 +151,8 @@ def crawl(
         until_idle=until_idle,
         refresh=refresh,
         max_pages=max_pages,
-        lease=timedelta(seconds=max(60.0, timeout * 6)),
+        lease=timedelta(seconds=lease or max(60.0, timeout * 6)),
+        worker=worker,
         parse_workers=parse_workers,
         user_agent=user_agent,
         db_url=db,

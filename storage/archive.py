@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from storage import frontier, reading
+from storage import frontier, hostslots, reading
 from storage.engine import create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
@@ -144,6 +144,17 @@ class Archive:
         with self._engine.begin() as conn:
             dead = [o for o in frontier.lease_owners(conn) if is_dead(o)]
             return frontier.release(conn, dead) if dead else 0
+
+    def acquire_host_slot(
+        self, host: str, owner: str, per_host: int, hold: timedelta
+    ) -> int | None:
+        """One of ``host``'s ``per_host`` request slots, shared by all crawlers."""
+        with self._engine.begin() as conn:
+            return hostslots.acquire(conn, host, owner, per_host, datetime.now(UTC), hold)
+
+    def release_host_slot(self, host: str, slot: int, owner: str) -> None:
+        with self._engine.begin() as conn:
+            hostslots.release(conn, host, slot, owner, datetime.now(UTC))
 
     def next_retry(self) -> datetime | None:
         """When the earliest queued retry is due (None when there is none)."""

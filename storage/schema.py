@@ -182,6 +182,17 @@ frontier = sa.Table(
     sa.Index("ix_frontier_lease", "state", "lease_until"),
 )
 
+# Request slots per host, shared by every crawler process on this archive: a fetch
+# holds one of the host's N slots until it ends (or ``until`` passes: a dead holder).
+host_slot = sa.Table(
+    "host_slot",
+    metadata,
+    sa.Column("host", sa.Text, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("until", Timestamp, nullable=False),
+)
+
 # The public views. Their names and columns are a contract: extend, never rename.
 VIEWS: dict[str, str] = {
     "articles": """

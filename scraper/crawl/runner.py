@@ -28,8 +28,9 @@ import secrets
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -52,6 +53,8 @@ OWNER_HOST = socket.gethostname()
 IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
 DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
+SLOT_POLL_S = 0.02  # --worker: wait between tries for a host slot held by other workers
+WORKER_POLL_S = 0.5  # --worker, idle: look again this often while others hold leases
 RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
 
 
@@ -66,6 +69,7 @@ class CrawlSettings:
     max_pages: int | None = None
     lease: timedelta = timedelta(minutes=2)
     parse_workers: int = 2  # 0: parse and store in the crawler's archive thread
+    worker: bool = False  # one of several crawlers sharing the archive (slots in the DB)
     db_url: str | None = None  # what worker processes open (the password stays in memory)
     user_agent: str = ""
 
@@ -198,15 +202,41 @@ class Crawler:
                 last_tick = time.monotonic()
                 self._progress(self.stats)
 
+    @asynccontextmanager
+    async def _shared_slot(self, host: str) -> AsyncIterator[None]:
+        """With ``--worker``: one of the host's slots in the archive, so that all
+        workers together keep to ``--per-host``."""
+        if not self.settings.worker:
+            yield
+            return
+        hold = self.settings.lease
+        while True:
+            slot = await self._in_db(
+                self.archive.acquire_host_slot, host, self.owner, self.settings.per_host, hold
+            )
+            if slot is not None:
+                break
+            await asyncio.sleep(SLOT_POLL_S)
+        try:
+            yield
+        finally:
+            await self._in_db(self.archive.release_host_slot, host, slot, self.owner)
+
     async def _idle_wait(self) -> float | None:
         """How long to sleep before looking again; None when the run is over.
 
         With ``--until-idle`` the run waits only for retries due within
         ``RETRY_WAIT_S`` (a Retry-After, a backoff); revisits due later are left to the
-        next run.
+        next run. A ``--worker`` also waits while other workers hold leases: if one of
+        them dies, its URLs come back (at once for a dead process on this machine, at
+        lease expiry otherwise) and the survivors finish them.
         """
         if not self.settings.until_idle:
             return IDLE_POLL_S
+        if self.settings.worker:
+            await self._in_db(self.archive.release_dead_leases, owner_is_dead)
+            if (await self._in_db(self.archive.frontier_stats)).get("leased", 0):
+                return WORKER_POLL_S
         retry = await self._in_db(self.archive.next_retry)
         if retry is None:
             return None
@@ -235,7 +265,7 @@ class Crawler:
                 self._in_db(skip, claim.url, note, visit.at, self.archive, visit.update(done=True))
             )
             return
-        async with self._gate.slot(claim.host):
+        async with self._gate.slot(claim.host), self._shared_slot(claim.host):
             visit.at = datetime.now(UTC)
             try:
                 page = await self.fetcher.fetch(

@@ -45,3 +45,10 @@ def upgrade() -> None:
     op.create_index("ix_frontier_claim", "frontier", ["state", "priority", "due_at"])
     op.create_index("ix_frontier_lease", "frontier", ["state", "lease_until"])
     op.create_index("ix_frontier_host", "frontier", ["host"])
+    op.create_table(  # per-host request slots shared by every crawler on the archive
+        "host_slot",
+        sa.Column("host", sa.Text, primary_key=True),
+        sa.Column("slot", sa.Integer, primary_key=True),
+        sa.Column("owner", sa.Text, nullable=False),
+        sa.Column("until", Timestamp, nullable=False),
+    )
