@@ -202,7 +202,7 @@ def _progress() -> Callable[[CrawlStats], None]:
         counts = " ".join(f"{k}={v}" for k, v in sorted(stats.outcomes.items()))
         line = (
             f"{stats.fetched} pages, {stats.fetched / max(stats.elapsed(), 1e-9):.1f}/s, "
-            f"errors {stats.errors}  {counts}"
+            f"queue {stats.queued}, errors {stats.errors}  {counts}"
         )
         click.echo(f"\r\x1b[2K{line}" if tty else line, err=True, nl=not tty)
 

@@ -200,6 +200,8 @@ class Crawler:
                 task.result()  # a bug or a failed archive write stops the crawl
             if self._progress and time.monotonic() - last_tick >= TICK_S:
                 last_tick = time.monotonic()
+                stats = await self._in_db(self.archive.frontier_stats)
+                self.stats.queued = stats.get("due", 0)
                 self._progress(self.stats)
 
     @asynccontextmanager
