@@ -29,6 +29,7 @@ from storage.records import (
     StoreResult,
     VersionRow,
 )
+from storage.runs import RunCounts
 from storage.urls import identity_url, normalize_url
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "QueryError",
     "QueryResult",
     "ReparseResult",
+    "RunCounts",
     "SchemaError",
     "Snapshot",
     "StorageError",

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from storage import frontier, hostslots, reading
+from storage import frontier, hostslots, reading, runs
 from storage.engine import create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
@@ -129,10 +129,12 @@ class Archive:
         with self._engine.begin() as conn:
             frontier.enqueue(conn, list(urls), datetime.now(UTC))
 
-    def claim(self, owner: str, limit: int, lease: timedelta) -> list[Claim]:
-        """Lease up to ``limit`` due frontier URLs to ``owner``."""
+    def claim(
+        self, owner: str, limit: int, lease: timedelta, sources: list[str] | None = None
+    ) -> list[Claim]:
+        """Lease up to ``limit`` due frontier URLs (of ``sources``, if given) to ``owner``."""
         with self._engine.begin() as conn:
-            return frontier.claim(conn, owner, limit, datetime.now(UTC), lease)
+            return frontier.claim(conn, owner, limit, datetime.now(UTC), lease, sources)
 
     def refresh_frontier(self) -> int:
         """Make every known URL due now."""
@@ -155,6 +157,21 @@ class Archive:
     def release_host_slot(self, host: str, slot: int, owner: str) -> None:
         with self._engine.begin() as conn:
             hostslots.release(conn, host, slot, owner, datetime.now(UTC))
+
+    def start_run(
+        self, source: str, owner: str, is_dead: Callable[[str], bool] = lambda _o: False
+    ) -> int | None:
+        """Record a crawl run of ``source``; None when a live run of it holds the lock."""
+        with self._engine.begin() as conn:
+            return runs.start(conn, source, owner, datetime.now(UTC), is_dead)
+
+    def heartbeat_run(self, run_id: int, counts: runs.RunCounts) -> None:
+        with self._engine.begin() as conn:
+            runs.heartbeat(conn, run_id, counts, datetime.now(UTC))
+
+    def finish_run(self, run_id: int, status: str, counts: runs.RunCounts) -> None:
+        with self._engine.begin() as conn:
+            runs.finish(conn, run_id, status, counts, datetime.now(UTC))
 
     def next_retry(self) -> datetime | None:
         """When the earliest queued retry is due (None when there is none)."""

@@ -50,7 +50,12 @@ def enqueue(conn: sa.Connection, urls: Iterable[FrontierURL], now: datetime) -> 
 
 
 def claim(
-    conn: sa.Connection, owner: str, limit: int, now: datetime, lease: timedelta
+    conn: sa.Connection,
+    owner: str,
+    limit: int,
+    now: datetime,
+    lease: timedelta,
+    sources: list[str] | None = None,
 ) -> list[Claim]:
     """Lease up to ``limit`` due URLs to ``owner``."""
     f = schema.frontier
@@ -62,6 +67,7 @@ def claim(
     pick = (
         sa.select(f.c.url)
         .where(f.c.state == "queued", f.c.due_at <= now)
+        .where(f.c.source.in_(sources) if sources is not None else sa.true())
         .order_by(f.c.priority.desc(), f.c.due_at.desc())  # one backward index walk
         .limit(limit)
     )

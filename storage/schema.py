@@ -13,7 +13,7 @@ from sqlalchemy.dialects import sqlite
 
 # The Alembic revision this code needs (storage/migrations/versions). Opening an archive
 # at another revision stops with a SchemaError that says what to run.
-SCHEMA_REVISION = "r0003"
+SCHEMA_REVISION = "r0004"
 
 metadata = sa.MetaData()
 
@@ -193,6 +193,31 @@ host_slot = sa.Table(
     sa.Column("until", Timestamp, nullable=False),
 )
 
+# One row per crawl run. A running run holds its source's lock (a unique partial index)
+# and beats its heartbeat; a run whose heartbeat stopped died and is taken over.
+crawl_run = sa.Table(
+    "crawl_run",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("heartbeat_at", Timestamp, nullable=False),
+    sa.Column("finished_at", Timestamp),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("pages_fetched", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("new_articles", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("new_versions", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(
+        "ux_crawl_run_running",
+        "source",
+        unique=True,
+        sqlite_where=sa.text("status = 'running'"),
+        postgresql_where=sa.text("status = 'running'"),
+    ),
+)
+
 # The public views. Their names and columns are a contract: extend, never rename.
 VIEWS: dict[str, str] = {
     "articles": """
@@ -220,6 +245,11 @@ VIEWS: dict[str, str] = {
         SELECT d.article_id, d.duplicate_of, d.kind, d.similarity, d.found_at
         FROM duplicate d
     """,
+    "crawl_runs": """
+        SELECT r.id, r.source, r.started_at, r.finished_at, r.status, r.pages_fetched,
+               r.new_articles, r.new_versions, r.errors
+        FROM crawl_run r
+    """,
 }
 
 # What each view holds, for Datasette's metadata (``scraper browse``) and the README.
@@ -232,4 +262,6 @@ VIEW_DOCS: dict[str, str] = {
     "revisit, not_modified, error, skipped.",
     "duplicates": "The same content under two articles, never merged: kind exact or near; "
     "duplicate_of is the article seen first.",
+    "crawl_runs": "One row per crawl run of a source: status running, done, failed, "
+    "interrupted or died; pages fetched, new articles, new versions, errors.",
 }

@@ -119,6 +119,7 @@ def test_storage_public_api_is_pinned() -> None:
             "open_archive",
             "redirected_home",
             "ReparseResult",
+            "RunCounts",
             "safe_url",
             "Snapshot",
             "upgrade_schema",

@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -46,7 +46,7 @@ from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
 from scraper.pipeline import NOT_MODIFIED, FetchReport, store_before_parse, store_failure
-from storage import Archive, Claim, FrontierURL, normalize_url
+from storage import Archive, Claim, FrontierURL, RunCounts, normalize_url
 
 T = TypeVar("T")
 OWNER_HOST = socket.gethostname()
@@ -54,6 +54,7 @@ IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
 DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
 SLOT_POLL_S = 0.02  # --worker: wait between tries for a host slot held by other workers
+HEARTBEAT_S = 10.0  # a run's heartbeat in crawl_run (storage.runs.STALE_AFTER is 3 min)
 WORKER_POLL_S = 0.5  # --worker, idle: look again this often while others hold leases
 RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
 
@@ -83,6 +84,7 @@ class CrawlStats:
     errors: int = 0
     queued: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    locked_out: list[str] = field(default_factory=list)  # sources another run holds
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -96,6 +98,7 @@ class CrawlStats:
             "elapsed_s": round(elapsed, 3),
             "pages_per_s": round(self.fetched / elapsed, 2) if elapsed > 0 else 0.0,
             "outcomes": dict(sorted(self.outcomes.items())),
+            "sources_already_running": self.locked_out,
         }
 
 
@@ -141,6 +144,9 @@ class Crawler:
         self._db = ThreadPoolExecutor(1, thread_name_prefix="archive")
         self._pool: Executor | None = None
         self._rng = random.Random()
+        self._runs: dict[str, int] = {}
+        self._by_source: dict[str, Counter[str]] = {}
+        self._source_of: dict[str, str] = {}
 
     async def run(self) -> CrawlStats:
         if self.settings.parse_workers > 0:
@@ -149,17 +155,53 @@ class Crawler:
             # spawn, not fork: a forked child would share the parent's open connections
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.settings.parse_workers, mp_context=context)
+        status = "failed"
         try:
             await self._prepare()
-            await self._loop()
+            if self._runs or self.settings.worker:
+                await self._loop()
             self.stats.queued = (await self._in_db(self.archive.frontier_stats)).get("due", 0)
+            status = "done"
+        except asyncio.CancelledError:
+            status = "interrupted"
+            raise
         finally:
+            await self._close_runs(status)
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
             self._db.shutdown(wait=True)
         return self.stats
 
+    async def _open_runs(self) -> None:
+        """Lock each source for this run (not with ``--worker``: workers run together)."""
+        if self.settings.worker:
+            return
+        for source in self.settings.sources:
+            run_id = await self._in_db(
+                self.archive.start_run, source.name, self.owner, owner_is_dead
+            )
+            if run_id is None:
+                self.stats.locked_out.append(source.name)
+            else:
+                self._runs[source.name] = run_id
+
+    async def _beat_runs(self, *, final: str | None = None) -> None:
+        for name, run_id in self._runs.items():
+            counts = self._by_source.get(name, Counter())
+            record = RunCounts(
+                sum(counts.values()), counts["new"], counts["new_version"], counts["error"]
+            )
+            if final is None:
+                await self._in_db(self.archive.heartbeat_run, run_id, record)
+            else:
+                await self._in_db(self.archive.finish_run, run_id, final, record)
+
+    async def _close_runs(self, status: str) -> None:
+        with suppress(Exception):
+            await asyncio.shield(self._beat_runs(final=status))
+
     async def _prepare(self) -> None:
+        await self._open_runs()
         starts = [
             FrontierURL(normalize_url(u), _host(u), _start_kind(u), 0, 100, s.name)
             for s in self.settings.sources
@@ -174,14 +216,14 @@ class Crawler:
         pending: set[asyncio.Task[None]] = set()
         budget = self.settings.max_pages
         claimed = 0
-        last_tick = time.monotonic()
+        last_tick = last_beat = time.monotonic()
         while True:
             room = self.settings.concurrency * 2 - len(pending)
             if budget is not None:
                 room = min(room, budget - claimed)
             if room > 0:
                 claims = await self._in_db(
-                    self.archive.claim, self.owner, room, self.settings.lease
+                    self.archive.claim, self.owner, room, self.settings.lease, self._sources_claimed
                 )
                 claimed += len(claims)
                 pending |= {asyncio.create_task(self._visit(c)) for c in claims}
@@ -203,6 +245,9 @@ class Crawler:
                 stats = await self._in_db(self.archive.frontier_stats)
                 self.stats.queued = stats.get("due", 0)
                 self._progress(self.stats)
+            if time.monotonic() - last_beat >= HEARTBEAT_S:
+                last_beat = time.monotonic()
+                await self._beat_runs()
 
     @asynccontextmanager
     async def _shared_slot(self, host: str) -> AsyncIterator[None]:
@@ -256,6 +301,7 @@ class Crawler:
     async def _visit(self, claim: Claim) -> None:
         source = self._sources.get(claim.source or "") or self.settings.sources[0]
         visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng)
+        self._source_of[claim.url] = source.name
         rules = await self._robots.rules(claim.url)
         await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
         self._gate.set_crawl_delay(claim.host, rules.crawl_delay)
@@ -336,7 +382,15 @@ class Crawler:
     async def _record(self, stored: Any) -> None:
         self._count(await stored)
 
+    @property
+    def _sources_claimed(self) -> list[str] | None:
+        """Claims take URLs of the sources this run holds (all, for a worker)."""
+        return None if self.settings.worker else list(self._runs)
+
     def _count(self, report: FetchReport) -> None:
+        source = self._source_of.pop(report.url, None)
+        if source is not None:
+            self._by_source.setdefault(source, Counter())[report.outcome] += 1
         self.stats.fetched += 1
         self.stats.outcomes[report.outcome] += 1
         if report.outcome == "error":
