@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from scraper.cli_options import BadInput, Failed, db_option, translate_errors
+from scraper.crawl.check import check_sources
 from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_sources
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
 from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
@@ -222,3 +223,27 @@ def _summary(stats: CrawlStats, as_json: bool) -> None:
         f"({data['pages_per_s']}/s): {counts}; {data['errors']} errors; "
         f"{data['queue']} URLs still due"
     )
+
+
+@click.group()
+def sources() -> None:
+    """Crawl sources files."""
+
+
+@sources.command("check", short_help="Validate a sources file.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def check(file: Path) -> None:
+    """Check every key of every [[source]] in FILE; print each problem with its line.
+
+    Exit 0 when the file is good, 2 when it has problems.
+    """
+    result = check_sources(file)
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if result.problems:
+        raise BadInput(f"{file}: {len(result.problems)} problem(s)")
+    for source in result.sources:
+        click.echo(
+            f"{source.name}: {len(source.starts)} start point(s), hosts "
+            f"{', '.join(sorted(source.hosts))}, depth {source.max_depth}"
+        )

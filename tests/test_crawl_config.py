@@ -59,3 +59,26 @@ def test_unknown_source_and_missing_starts(tmp_path: Path) -> None:
 )
 def test_durations(raw: object, seconds: float) -> None:
     assert duration(raw).total_seconds() == seconds
+
+
+def test_sources_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "a"\nstart = ["ftp://x"]\nexlude = ["x"]\nmax_depth = -1\n'
+        '[source.revisit]\nmin_interval = "soon"\n\n'
+        '[[source]]\nname = "b"\nstart = "https://b.example/"\ninclude = ["("]\n',
+        encoding="utf-8",
+    )
+    done = scraper("sources", "check", str(path))
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert [line.split(": ")[0].rsplit(":", 1)[1] for line in lines[:-1]] == [
+        "3",
+        "4",
+        "5",
+        "6",
+        "12",
+    ]
+    assert "key exlude: unknown key" in lines[1] and "5 problem(s)" in lines[-1]
+    good = scraper("sources", "check", str(EXAMPLE))
+    assert good.returncode == 0 and good.stdout.startswith("example-news: 2 start point(s)")

@@ -92,24 +92,24 @@ def _source(path: Path, index: int, table: Any) -> Source:
     name = str(table.get("name") or f"source-{index + 1}")
     where = f"{path}: source {name!r}"
     try:
-        starts = tuple(str(u) for u in _list(table, "start"))
+        starts = tuple(str(u) for u in as_list(table, "start"))
         base = from_starts(starts, max_depth=int(table.get("max_depth", DEFAULT_MAX_DEPTH)))
-        hosts = frozenset(str(h).lower() for h in _list(table, "hosts")) or base.hosts
+        hosts = frozenset(str(h).lower() for h in as_list(table, "hosts")) or base.hosts
         return Source(
             name=name,
             starts=starts,
             hosts=hosts,
-            include=tuple(re.compile(str(p)) for p in _list(table, "include")),
-            exclude=tuple(re.compile(str(p)) for p in _list(table, "exclude")),
+            include=tuple(re.compile(str(p)) for p in as_list(table, "include")),
+            exclude=tuple(re.compile(str(p)) for p in as_list(table, "exclude")),
             max_pages=int(table["max_pages"]) if "max_pages" in table else None,
             max_depth=base.max_depth,
-            policy=_policy(table.get("revisit", {})),
+            policy=revisit_policy(table.get("revisit", {})),
         )
     except (InputError, ValueError, TypeError, re.error) as err:
         raise InputError(f"{where}: {err}") from err
 
 
-def _list(table: dict[str, Any], key: str) -> list[Any]:
+def as_list(table: dict[str, Any], key: str) -> list[Any]:
     value = table.get(key, [])
     if isinstance(value, str):
         return [value]
@@ -118,7 +118,7 @@ def _list(table: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _policy(table: Any) -> RevisitPolicy:
+def revisit_policy(table: Any) -> RevisitPolicy:
     if not isinstance(table, dict):
         raise InputError("'revisit' must be a table")
     kwargs: dict[str, Any] = {}
