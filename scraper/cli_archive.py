@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import click
 
 import storage
 from scraper.cli_options import BadInput, Failed, db_option, translate_errors
+from scraper.crawl.config import duration
 from scraper.diffing import VersionText, diff_versions, render_diff
 from scraper.output import FORMATS, render
 from scraper.parse import PARSER_VERSION
@@ -256,6 +258,41 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     }
 
 
+@click.command(short_help="Summarise crawl runs, outcomes and errors by host.")
+@click.option("--since", metavar="DURATION", help="Only captures this recent (30m, 12h, 7d).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Runs and error lines shown.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@db_option
+@translate_errors
+def stats(since: str | None, limit: int, fmt: str, db: str) -> None:
+    """Summarise the archive: the latest crawl runs, captures per host by outcome, and
+    the commonest errors per host."""
+    start = datetime.now(UTC) - duration(since) if since else None
+    with open_archive(db, read_only=True) as archive:
+        sections = archive.stats(start, limit)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    k: [dict(zip(r.columns, row, strict=True)) for row in r.rows]
+                    for k, r in sections.items()
+                },
+                default=str,
+            )
+        )
+        return
+    for title, result in sections.items():
+        click.echo(f"# {title}")
+        click.echo(render(result.columns, result.rows, fmt), nl=False)
+        click.echo("")
+
+
 @click.group()
 def db() -> None:
     """Manage the archive's schema."""
@@ -273,5 +310,5 @@ def upgrade(db: str) -> None:
         click.echo(f"the archive is already at {done.after}")
 
 
-ARCHIVE_COMMANDS = (history, diff, reparse, export, browse, db)
+ARCHIVE_COMMANDS = (history, diff, reparse, export, browse, stats, db)
 __all__ = ["ARCHIVE_COMMANDS", "datasette_metadata"]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from storage import frontier, hostslots, reading, runs
+from storage import frontier, hostslots, reading, runs, stats
 from storage.engine import create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
@@ -172,6 +172,17 @@ class Archive:
     def finish_run(self, run_id: int, status: str, counts: runs.RunCounts) -> None:
         with self._engine.begin() as conn:
             runs.finish(conn, run_id, status, counts, datetime.now(UTC))
+
+    def stats(
+        self, since: datetime | None = None, limit: int = 10
+    ) -> dict[str, QueryResult]:
+        """Recent runs, outcomes per host, and the commonest errors (``scraper stats``)."""
+        with self._engine.connect() as conn:
+            return {
+                "runs": stats.runs(conn, limit),
+                "hosts": stats.by_host(conn, since),
+                "errors": stats.errors(conn, since, limit),
+            }
 
     def next_retry(self) -> datetime | None:
         """When the earliest queued retry is due (None when there is none)."""

@@ -82,3 +82,20 @@ def test_cron_overlap_the_second_run_skips_the_source(db_url: str) -> None:
             if slow.poll() is None:
                 os.killpg(slow.pid, signal.SIGKILL)
                 slow.wait(timeout=10)
+
+
+def test_stats_summarise_runs_hosts_and_errors(db_url: str) -> None:
+    import json
+
+    from tests.test_archive_scenarios import scraper
+
+    with serve_faults(articles=5, crawl_delay=0.0) as server:
+        crawl(db_url, server.url("/"), server.url("/fault/500/x"))
+        host = server.base.removeprefix("http://")
+    done = scraper("stats", "--db", db_url, "--format", "json", "--since", "1h")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["runs"][0]["status"] == "done"
+    [row] = data["hosts"]
+    assert row["host"] == host and row["new"] == 5 and row["error"] == 1
+    assert data["errors"] == [{"host": host, "error": "HTTP 500", "count": 1}]
