@@ -18,7 +18,7 @@ import click
 
 from scraper import __version__
 from scraper.cli_archive import ARCHIVE_COMMANDS
-from scraper.cli_crawl import crawl, sources
+from scraper.cli_crawl import crawl, schedule, sources
 from scraper.cli_options import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -200,7 +200,7 @@ def record(
         raise Failed(f"{failed} of {len(urls)} URL(s) failed")
 
 
-for _command in (*ARCHIVE_COMMANDS, crawl, sources):
+for _command in (*ARCHIVE_COMMANDS, crawl, schedule, sources):
     cli.add_command(_command)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from scraper.cli_options import BadInput, Failed, db_option, translate_errors
 from scraper.crawl.check import check_sources
 from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_sources
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
+from scraper.crawl.scheduler import Scheduler
 from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
 from storage import Archive, open_archive
 
@@ -159,6 +161,7 @@ def crawl(
         db_url=db,
     )
     options = FetchOptions(user_agent=user_agent, timeout_s=timeout)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the run is recorded
     with open_archive(db) as archive:
         stats = asyncio.run(_run(archive, options, replay, settings))
     _summary(stats, as_json)
@@ -177,6 +180,10 @@ async def _run(
         return await Crawler(archive, fetcher, settings, progress=_progress()).run()
     finally:
         await fetcher.aclose()
+
+
+def _interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _sources(
@@ -247,3 +254,28 @@ def check(file: Path) -> None:
             f"{source.name}: {len(source.starts)} start point(s), hosts "
             f"{', '.join(sorted(source.hosts))}, depth {source.max_depth}"
         )
+
+
+@click.group()
+def schedule() -> None:
+    """Run crawls on the sources' schedules (for hosts without cron)."""
+
+
+@schedule.command("run", short_help="Foreground scheduler: crawl each source on its cron.")
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--run-now", is_flag=True, help="Crawl every source once at start.")
+@click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Exit after N crawl runs (default: run until SIGTERM).",
+)
+@translate_errors
+def schedule_run(config: Path, db: str, run_now: bool, max_runs: int | None) -> None:
+    """Crawl each [[source]] of CONFIG that has a `schedule` (a cron expression) at its
+    times, one run at a time, until SIGTERM or Ctrl-C (exit 0 then)."""
+    scheduler = Scheduler(config, db, run_now=run_now, echo=lambda line: click.echo(line))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: scheduler.stop.set())
+    scheduler.run(max_runs)

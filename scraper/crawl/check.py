@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scraper.crawl.config import Source, as_list, from_starts, load_sources, revisit_policy
+from scraper.crawl.config import (
+    Source,
+    as_list,
+    cron_expression,
+    from_starts,
+    load_sources,
+    revisit_policy,
+)
 from scraper.errors import InputError
 
-KNOWN_KEYS = frozenset(
-    {"name", "start", "hosts", "include", "exclude", "max_pages", "max_depth", "revisit"}
-)
 _HEADER = re.compile(r"^\s*\[\[\s*source\s*\]\]")
 
 
@@ -54,6 +58,7 @@ CHECKS: dict[str, Callable[[Any], object]] = {
     "max_pages": _positive,
     "max_depth": _depth,
     "revisit": revisit_policy,
+    "schedule": cron_expression,
 }
 
 

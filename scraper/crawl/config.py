@@ -9,6 +9,7 @@ include = ["^https://actumonde\\\\.example/20\\\\d\\\\d/"]   # regexes; any must
 exclude = ["/tag/", "replytocom="]      # regexes; none may match
 max_pages = 5000                         # per run
 max_depth = 3                            # link hops from a start point
+schedule = "*/10 * * * *"                # when `scraper schedule run` crawls it
 [source.revisit]                         # scraper.crawl.schedule.RevisitPolicy
 min_interval = "15m"
 max_interval = "1d"
@@ -25,10 +26,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from cronsim import CronSim, CronSimError
 
 from scraper.crawl.schedule import RevisitPolicy
 from scraper.errors import InputError
@@ -50,6 +53,7 @@ class Source:
     max_pages: int | None = None
     max_depth: int = DEFAULT_MAX_DEPTH
     policy: RevisitPolicy = field(default_factory=RevisitPolicy)
+    schedule: str | None = None  # cron expression for `scraper schedule run`
 
 
 def hosts_of(urls: tuple[str, ...]) -> frozenset[str]:
@@ -104,6 +108,7 @@ def _source(path: Path, index: int, table: Any) -> Source:
             max_pages=int(table["max_pages"]) if "max_pages" in table else None,
             max_depth=base.max_depth,
             policy=revisit_policy(table.get("revisit", {})),
+            schedule=cron_expression(table["schedule"]) if "schedule" in table else None,
         )
     except (InputError, ValueError, TypeError, re.error) as err:
         raise InputError(f"{where}: {err}") from err
@@ -129,6 +134,16 @@ def revisit_policy(table: Any) -> RevisitPolicy:
         if key in table:
             kwargs[key] = float(table[key])
     return RevisitPolicy(**kwargs)
+
+
+def cron_expression(value: object) -> str:
+    """A five-field cron expression (``*/10 * * * *``), checked by cronsim."""
+    text = str(value).strip()
+    try:
+        CronSim(text, datetime.now(UTC))
+    except CronSimError as err:
+        raise InputError(f"not a cron expression: {text!r} ({err})") from err
+    return text
 
 
 def duration(value: object) -> timedelta:
