@@ -9,6 +9,7 @@ Exit codes: 0 success; 1 a URL could not be fetched or stored; 2 bad input
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,8 @@ from scraper.cli_options import (
 )
 from scraper.errors import FetchError, InputError
 from scraper.fetch import write_recording
+from scraper.logs import FORMATS as LOG_FORMATS
+from scraper.logs import LogFormat
 from scraper.output import FORMATS, render
 from scraper.parse import parse_html
 from scraper.pipeline import fetch_and_store
@@ -39,8 +42,18 @@ from storage import open_archive
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scraper")
-def cli() -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    envvar="SCRAPER_LOG_FORMAT",
+    help="Progress and log lines as text, or as one JSON object per line (env SCRAPER_LOG_FORMAT).",
+)
+@click.pass_context
+def cli(ctx: click.Context, log_format: str) -> None:
     """Scrape news articles into a versioned, queryable archive."""
+    ctx.obj = LogFormat(log_format)
 
 
 @cli.command(short_help="Parse saved pages into JSON Lines.")
@@ -204,16 +217,30 @@ for _command in (*ARCHIVE_COMMANDS, crawl, schedule, sources):
     cli.add_command(_command)
 
 
+def _error(argv: list[str] | None, message: str) -> None:
+    """The one-line error, in the log format the command line asked for."""
+    args = sys.argv[1:] if argv is None else argv
+    wants_json = "json" in (
+        args[args.index("--log-format") + 1 : args.index("--log-format") + 2]
+        if "--log-format" in args
+        else []
+    )
+    if wants_json or os.environ.get("SCRAPER_LOG_FORMAT") == "json":
+        click.echo(LogFormat("json").line("error", level="error", message=message), err=True)
+    else:
+        click.echo(f"Error: {message}", err=True)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the ``scraper`` console script."""
     try:
         code = cli.main(args=argv, prog_name="scraper", standalone_mode=False)
     except click.UsageError as err:
         hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
-        click.echo(f"Error: {err.format_message()}{hint}", err=True)
+        _error(argv, f"{err.format_message()}{hint}")
         code = err.exit_code
     except click.ClickException as err:
-        err.show()
+        _error(argv, err.format_message())
         code = err.exit_code
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -18,6 +18,7 @@ from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_so
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
 from scraper.crawl.scheduler import Scheduler
 from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
+from scraper.logs import LogFormat
 from storage import Archive, open_archive
 
 PLAIN_PROGRESS_S = 10.0  # without a terminal: one progress line this often
@@ -200,13 +201,17 @@ def _sources(
 
 
 def _progress() -> Callable[[CrawlStats], None]:
-    tty = sys.stderr.isatty()
+    log = click.get_current_context().find_object(LogFormat) or LogFormat()
+    tty = sys.stderr.isatty() and log.kind == "text"
     last = [0.0]
 
     def show(stats: CrawlStats) -> None:
         if not tty and stats.elapsed() - last[0] < PLAIN_PROGRESS_S:
             return
         last[0] = stats.elapsed()
+        if log.kind == "json":
+            click.echo(log.line("crawl.progress", **stats.as_dict()), err=True)
+            return
         counts = " ".join(f"{k}={v}" for k, v in sorted(stats.outcomes.items()))
         line = (
             f"{stats.fetched} pages, {stats.fetched / max(stats.elapsed(), 1e-9):.1f}/s, "
@@ -219,7 +224,10 @@ def _progress() -> Callable[[CrawlStats], None]:
 
 def _summary(stats: CrawlStats, as_json: bool) -> None:
     data = stats.as_dict()
-    if sys.stderr.isatty():
+    log = click.get_current_context().find_object(LogFormat) or LogFormat()
+    if log.kind == "json":
+        click.echo(log.line("crawl.summary", **data), err=True)
+    elif sys.stderr.isatty():
         click.echo("", err=True)
     if as_json:
         click.echo(json.dumps(data))
@@ -275,7 +283,8 @@ def schedule() -> None:
 def schedule_run(config: Path, db: str, run_now: bool, max_runs: int | None) -> None:
     """Crawl each [[source]] of CONFIG that has a `schedule` (a cron expression) at its
     times, one run at a time, until SIGTERM or Ctrl-C (exit 0 then)."""
-    scheduler = Scheduler(config, db, run_now=run_now, echo=lambda line: click.echo(line))
+    log = click.get_current_context().find_object(LogFormat) or LogFormat()
+    scheduler = Scheduler(config, db, run_now=run_now, log=log.emitter(click.echo))
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: scheduler.stop.set())
     scheduler.run(max_runs)

@@ -99,3 +99,31 @@ def test_stats_summarise_runs_hosts_and_errors(db_url: str) -> None:
     [row] = data["hosts"]
     assert row["host"] == host and row["new"] == 5 and row["error"] == 1
     assert data["errors"] == [{"host": host, "error": "HTTP 500", "count": 1}]
+
+
+def test_json_logs_are_one_object_per_line(tmp_path: object) -> None:
+    import json
+
+    from tests.test_archive_scenarios import scraper
+
+    with serve_faults(articles=30, crawl_delay=0.05) as server:
+        done = scraper(
+            "--log-format",
+            "json",
+            "crawl",
+            server.url("/"),
+            "--until-idle",
+            "--parse-workers",
+            "0",
+            "--db",
+            f"sqlite:///{tmp_path}/a.db",
+        )
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert records[-1]["event"] == "crawl.summary" and records[-1]["pages"] > 30
+    assert all(r["event"] in ("crawl.progress", "crawl.summary") for r in records)
+    bad = scraper(
+        "--log-format", "json", "sql", "SELECT 1", "--db", "postgresql://user:s3cret@127.0.0.1:1/x"
+    )
+    [error] = [json.loads(line) for line in bad.stderr.splitlines()]
+    assert error["level"] == "error" and "s3cret" not in bad.stderr

@@ -75,5 +75,5 @@ def test_schedule_run_crawls_then_stops_on_sigterm(tmp_path: Path) -> None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
     assert proc.returncode == 0, err
-    assert "crawl local: start" in out and "crawl local: exit 130" in out
+    assert "crawl.start source=local" in out and "crawl.end source=local exit=130" in out
     assert runs(db) == [("local", "interrupted")]

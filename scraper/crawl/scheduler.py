@@ -45,11 +45,16 @@ class Scheduler:
     """Runs each scheduled source's crawl at its times until stopped."""
 
     def __init__(
-        self, config: Path, db: str, *, run_now: bool = False, echo: Callable[[str], None] = print
+        self,
+        config: Path,
+        db: str,
+        *,
+        run_now: bool = False,
+        log: Callable[..., None] | None = None,
     ) -> None:
         self.config = config
         self.db = db
-        self.echo = echo
+        self.log: Callable[..., None] = log or (lambda event, **fields: print(event, fields))
         self.stop = threading.Event()
         now = datetime.now(UTC)
         self.jobs = [
@@ -88,7 +93,7 @@ class Scheduler:
             self.db,
             "--json",
         ]
-        self.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} crawl {source}: start")
+        self.log("crawl.start", source=source)
         child = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         while child.poll() is None:
             if self.stop.wait(POLL_S):
@@ -99,7 +104,4 @@ class Scheduler:
                     child.kill()
                     child.wait()
         summary = (child.stdout.read() if child.stdout else "").strip()
-        self.echo(
-            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} crawl {source}: "
-            f"exit {child.returncode} {summary}"
-        )
+        self.log("crawl.end", source=source, exit=child.returncode, summary=summary)
