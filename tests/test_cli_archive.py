@@ -50,7 +50,7 @@ def test_user_errors_are_one_line_and_exit_2(
 def test_browse_describes_every_view(archive_db: str) -> None:
     done = scraper("browse", "--metadata-only", "--db", archive_db)
     tables = json.loads(done.stdout)["databases"]["archive"]["tables"]
-    assert set(tables) == {"articles", "article_versions", "captures", "duplicates"}
+    assert set(tables) == {"articles", "article_versions", "captures", "duplicates", "crawl_runs"}
     assert all(t["description"] for t in tables.values())
 
 
