@@ -27,6 +27,7 @@ from scraper.errors import FetchError, InputError, NotHTMLError
 from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
+from scraper.parse.profiles import Profile
 from scraper.walls import wall_reason
 from storage import (
     Archive,
@@ -118,13 +119,13 @@ def store_before_parse(
     return None
 
 
-def parse_page(page: FetchedPage) -> Article | str:
+def parse_page(page: FetchedPage, profile: Profile | None = None) -> Article | str:
     """Step 5's parse: the article, or why the bytes are not an HTML document.
 
     Pure and picklable both ways, so the crawler runs it in worker processes.
     """
     try:
-        return parse_html(page.content, page.url, http_charset=page.charset)
+        return parse_html(page.content, page.url, http_charset=page.charset, profile=profile)
     except NotHTMLError as err:
         return str(err)
 

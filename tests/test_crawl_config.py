@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -82,3 +83,35 @@ def test_sources_check_lists_every_problem_with_its_line(tmp_path: Path) -> None
     assert "key exlude: unknown key" in lines[1] and "5 problem(s)" in lines[-1]
     good = scraper("sources", "check", str(EXAMPLE))
     assert good.returncode == 0 and good.stdout.startswith("example-news: 2 start point(s)")
+
+
+def test_a_source_sets_its_own_rate_limits_and_profile(tmp_path: Path) -> None:
+    from tests.faultserver import serve_faults
+
+    with serve_faults(articles=8, crawl_delay=0.0) as server:
+        path = tmp_path / "sources.toml"
+        path.write_text(
+            f'[[source]]\nname = "slow"\nstart = ["{server.url("/")}"]\nper_host = 1\n'
+            'delay = 0.1\n[source.profile]\ntitle = "h1"\n',
+            encoding="utf-8",
+        )
+        [source] = load_sources(path)
+        assert source.per_host == 1 and source.delay == 0.1 and source.profile is not None
+        assert scraper("sources", "check", str(path)).returncode == 0
+        done = scraper(
+            "crawl",
+            "--config",
+            str(path),
+            "--until-idle",
+            "--per-host",
+            "8",
+            "--parse-workers",
+            "0",
+            "--db",
+            f"sqlite:///{tmp_path}/a.db",
+        )
+        assert done.returncode == 0, done.stderr
+        assert server.wait_idle()
+        starts = sorted(r.time for r in server.requests if r.path != "/robots.txt")
+        assert max(server.max_in_flight_by_host().values()) == 1
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.09

@@ -21,7 +21,10 @@ from scraper.crawl.config import (
     cron_expression,
     from_starts,
     load_sources,
+    positive_int,
     revisit_policy,
+    seconds,
+    site_profile,
 )
 from scraper.errors import InputError
 
@@ -59,6 +62,9 @@ CHECKS: dict[str, Callable[[Any], object]] = {
     "max_depth": _depth,
     "revisit": revisit_policy,
     "schedule": cron_expression,
+    "per_host": positive_int,
+    "delay": seconds,
+    "profile": site_profile,
 }
 
 

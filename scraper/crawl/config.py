@@ -10,6 +10,10 @@ exclude = ["/tag/", "replytocom="]      # regexes; none may match
 max_pages = 5000                         # per run
 max_depth = 3                            # link hops from a start point
 schedule = "*/10 * * * *"                # when `scraper schedule run` crawls it
+per_host = 2                             # rate limits for this source (else the CLI's)
+delay = "1s"
+[source.profile]                         # optional CSS overrides, as in profiles.toml
+body = "div.story-text"
 [source.revisit]                         # scraper.crawl.schedule.RevisitPolicy
 min_interval = "15m"
 max_interval = "1d"
@@ -35,6 +39,7 @@ from cronsim import CronSim, CronSimError
 
 from scraper.crawl.schedule import RevisitPolicy
 from scraper.errors import InputError
+from scraper.parse.profiles import Profile, ProfileError, profile_from_dict
 
 DEFAULT_MAX_DEPTH = 3
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,6 +59,9 @@ class Source:
     max_depth: int = DEFAULT_MAX_DEPTH
     policy: RevisitPolicy = field(default_factory=RevisitPolicy)
     schedule: str | None = None  # cron expression for `scraper schedule run`
+    per_host: int | None = None  # rate limits for this source's hosts (else the CLI's)
+    delay: float | None = None
+    profile: Profile | None = None  # CSS overrides of the generic extractor
 
 
 def hosts_of(urls: tuple[str, ...]) -> frozenset[str]:
@@ -109,6 +117,9 @@ def _source(path: Path, index: int, table: Any) -> Source:
             max_depth=base.max_depth,
             policy=revisit_policy(table.get("revisit", {})),
             schedule=cron_expression(table["schedule"]) if "schedule" in table else None,
+            per_host=positive_int(table["per_host"]) if "per_host" in table else None,
+            delay=seconds(table["delay"]) if "delay" in table else None,
+            profile=site_profile(table["profile"], hosts) if "profile" in table else None,
         )
     except (InputError, ValueError, TypeError, re.error) as err:
         raise InputError(f"{where}: {err}") from err
@@ -134,6 +145,28 @@ def revisit_policy(table: Any) -> RevisitPolicy:
         if key in table:
             kwargs[key] = float(table[key])
     return RevisitPolicy(**kwargs)
+
+
+def positive_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError("must be a whole number of 1 or more")
+    return value
+
+
+def seconds(value: object) -> float:
+    """A delay: a number of seconds, or a duration such as ``500ms``-free ``2s``."""
+    return duration(value).total_seconds()
+
+
+def site_profile(value: object, hosts: frozenset[str] = frozenset()) -> Profile:
+    """``[source.profile]``: CSS overrides (body, title, lead, bylines, published, exclude)."""
+    if not isinstance(value, dict):
+        raise InputError("'profile' must be a table of CSS selectors")
+    host = value.get("host") or (sorted(hosts)[0] if hosts else "*")
+    try:
+        return profile_from_dict({**value, "host": host})
+    except ProfileError as err:
+        raise InputError(str(err)) from err
 
 
 def cron_expression(value: object) -> str:

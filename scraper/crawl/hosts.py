@@ -30,11 +30,20 @@ class HostGate:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._delay: dict[str, float] = {}
+        self._base_delay: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
 
+    def configure(self, host: str, per_host: int | None, delay_s: float | None) -> None:
+        """A source's own rate limits for ``host`` (before its first request)."""
+        if per_host is not None and host not in self._slots:
+            self._slots[host] = asyncio.Semaphore(per_host)
+        if delay_s is not None:
+            self._base_delay[host] = delay_s
+
     def set_crawl_delay(self, host: str, seconds: float | None) -> None:
-        if seconds is not None and seconds > 0:
-            self._delay[host] = min(max(self.delay_s, seconds), MAX_WAIT_S)
+        base = self._base_delay.get(host, self.delay_s)
+        wanted = max(base, seconds or 0.0)
+        self._delay[host] = min(wanted, MAX_WAIT_S)
 
     def pause(self, host: str, seconds: float) -> None:
         """Honour a Retry-After: no request to ``host`` starts for ``seconds``."""

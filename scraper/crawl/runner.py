@@ -250,7 +250,7 @@ class Crawler:
                 await self._beat_runs()
 
     @asynccontextmanager
-    async def _shared_slot(self, host: str) -> AsyncIterator[None]:
+    async def _shared_slot(self, host: str, per_host: int) -> AsyncIterator[None]:
         """With ``--worker``: one of the host's slots in the archive, so that all
         workers together keep to ``--per-host``."""
         if not self.settings.worker:
@@ -259,7 +259,7 @@ class Crawler:
         hold = self.settings.lease
         while True:
             slot = await self._in_db(
-                self.archive.acquire_host_slot, host, self.owner, self.settings.per_host, hold
+                self.archive.acquire_host_slot, host, self.owner, per_host, hold
             )
             if slot is not None:
                 break
@@ -304,6 +304,7 @@ class Crawler:
         self._source_of[claim.url] = source.name
         rules = await self._robots.rules(claim.url)
         await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
+        self._gate.configure(claim.host, source.per_host, source.delay)
         self._gate.set_crawl_delay(claim.host, rules.crawl_delay)
         agent = self.fetcher.options.user_agent
         if not rules.allowed(claim.url, agent):
@@ -313,7 +314,8 @@ class Crawler:
                 self._in_db(skip, claim.url, note, visit.at, self.archive, visit.update(done=True))
             )
             return
-        async with self._gate.slot(claim.host), self._shared_slot(claim.host):
+        per_host = source.per_host or self.settings.per_host
+        async with self._gate.slot(claim.host), self._shared_slot(claim.host, per_host):
             visit.at = datetime.now(UTC)
             try:
                 page = await self.fetcher.fetch(

@@ -28,6 +28,7 @@ from scraper.discover import (
     sniff,
 )
 from scraper.models import Article, FetchedPage
+from scraper.parse.profiles import Profile
 from scraper.pipeline import FetchReport, parse_page, store_before_parse, store_parsed
 from storage import (
     Archive,
@@ -51,6 +52,7 @@ class Scope:
     hosts: frozenset[str]
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    profile: Profile | None = None
 
     def allows(self, url: str, *, listing: bool = False) -> bool:
         if listing:  # sitemaps and feeds: the host rule only
@@ -98,7 +100,7 @@ def parse_for_crawl(page: FetchedPage, scope: Scope, now: datetime) -> ParsedFor
     The parser's own link list is used (the page is parsed once); announced feeds are
     found by a scan of the ``<link>`` tags.
     """
-    article = parse_page(page)
+    article = parse_page(page, scope.profile)
     if isinstance(article, str):
         return ParsedForCrawl(article)
     links: dict[str, Link] = {}
@@ -167,7 +169,9 @@ class Visit:
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.source.hosts, self.source.include, self.source.exclude)
+        return Scope(
+            self.source.hosts, self.source.include, self.source.exclude, self.source.profile
+        )
 
     def update(
         self,
