@@ -20,6 +20,7 @@ For each URL:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -117,6 +118,17 @@ def store_before_parse(
         result = archive.store(_capture(page, fetched_at), crawl=crawl)
         return _report(url, page.status, result, None)
     return None
+
+
+def store_not_modified(
+    items: Sequence[tuple[FetchedPage, datetime, CrawlUpdate | None]], archive: Archive
+) -> list[FetchReport]:
+    """Step 3 for a batch of 304 answers: recorded together, in one transaction."""
+    results = archive.store_many([(_capture(page, at), None, crawl) for page, at, crawl in items])
+    return [
+        _report(page.requested_url, page.status, result, None)
+        for (page, _, _), result in zip(items, results, strict=True)
+    ]
 
 
 def parse_page(page: FetchedPage, profile: Profile | None = None) -> Article | str:

@@ -24,6 +24,13 @@ from storage.records import CaptureRecord, ContentRecord
 from storage.upsert import insert_ignore
 from storage.urls import identity_url, is_amp_url, is_index_url, normalize_url, same_site, site_of
 
+_A, _U = schema.article, schema.article_url
+_ARTICLE_ID = sa.select(_A.c.id).where(_A.c.url == sa.bindparam("b_url"))
+_SEEN = _A.update().where(_A.c.id == sa.bindparam("b_id")).values(last_seen=sa.bindparam("b_now"))
+_LOOKUP = sa.select(_U.c.url, _U.c.article_id).where(
+    _U.c.url.in_(sa.bindparam("b_urls", expanding=True))
+)
+
 
 def redirected_home(requested: str, final: str | None) -> str | None:
     """Why a fetch of ``requested`` that ended at ``final`` is a redirect to a home or
@@ -53,13 +60,12 @@ def resolve(
     canonical, syndicated = _canonical(capture, content)
     candidates = _dedupe([*canonical, *_page_aliases(capture)])
     known, article_id = _lookup(conn, candidates)
-    a = schema.article
     if article_id is None:
         url = candidates[0][0]
-        insert_ignore(conn, a, url=url, site=site_of(url), first_seen=now, last_seen=now)
-        article_id = int(conn.execute(sa.select(a.c.id).where(a.c.url == url)).scalar_one())
+        insert_ignore(conn, _A, url=url, site=site_of(url), first_seen=now, last_seen=now)
+        article_id = int(conn.execute(_ARTICLE_ID, {"b_url": url}).scalar_one())
     else:
-        conn.execute(a.update().where(a.c.id == article_id).values(last_seen=now))
+        conn.execute(_SEEN, {"b_id": article_id, "b_now": now})
     for url, kind in candidates:
         if url not in known:
             insert_ignore(
@@ -116,10 +122,7 @@ def _lookup(conn: sa.Connection, candidates: list[tuple[str, str]]) -> tuple[set
     """(the candidate URLs already known, the article of the most authoritative one)."""
     if not candidates:
         return set(), None
-    t = schema.article_url
-    rows = conn.execute(
-        sa.select(t.c.url, t.c.article_id).where(t.c.url.in_([u for u, _ in candidates]))
-    ).all()
+    rows = conn.execute(_LOOKUP, {"b_urls": [u for u, _ in candidates]}).all()
     found = {url: int(article_id) for url, article_id in rows}
     article_id = next((found[u] for u, _ in candidates if u in found), None)
     return set(found), article_id

@@ -8,7 +8,7 @@ to a concurrent writer is retried from the start, up to ``WRITE_ATTEMPTS`` times
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -109,6 +109,18 @@ class Archive:
             except exc.SQLAlchemyError as err:
                 raise _write_error(capture, err) from err
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def store_many(
+        self, items: Sequence[tuple[CaptureRecord, ContentRecord | None, CrawlUpdate | None]]
+    ) -> list[StoreResult]:
+        """Record several captures in one transaction (``store``'s write path for each):
+        a crawl's 304s go together. When the batch fails, each item is stored alone,
+        so one bad item cannot sink the others and its error is its own."""
+        try:
+            with self._engine.begin() as conn:
+                return [Writer(conn, c).write(content, crawl) for c, content, crawl in items]
+        except exc.SQLAlchemyError:
+            return [self.store(c, content, crawl=crawl) for c, content, crawl in items]
 
     def state(self, *urls: str) -> ArticleState | None:
         """What the archive holds for the article behind ``urls``, if anything."""

@@ -45,6 +45,18 @@ DICT_K, DICT_D = 1024, 8  # COVER segment and d-mer sizes
 DICT_LEVEL = 3
 
 
+_B, _DICT = schema.blob, schema.zstd_dict
+_EXISTS = sa.select(_B.c.sha256).where(_B.c.sha256 == sa.bindparam("b_sha"))
+# A dictionary row never changes once written: its id and training time name it, and
+# its 64 KB are read from the database once per process (``_DICTS``), not per write.
+_SITE_DICT = sa.select(_DICT.c.id, _DICT.c.trained_at, sa.func.length(_DICT.c.data)).where(
+    _DICT.c.site == sa.bindparam("b_site")
+)
+_DICT_DATA = sa.select(_DICT.c.data).where(_DICT.c.id == sa.bindparam("b_id"))
+_DICTS: dict[tuple[str, int, str], bytes] = {}
+MAX_CACHED_DICTS = 64  # sites whose dictionary a process keeps (64 KB each)
+
+
 def sha256_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -53,7 +65,7 @@ def put(conn: sa.Connection, body: bytes, site: str | None) -> str:
     """Store ``body`` once; return its sha256."""
     sha = sha256_of(body)
     b = schema.blob
-    if conn.execute(sa.select(b.c.sha256).where(b.c.sha256 == sha)).first() is not None:
+    if conn.execute(_EXISTS, {"b_sha": sha}).first() is not None:
         return sha
     row = _site_row(conn, site) if site else None
     dictionary = row if row is not None and row[1] else None
@@ -99,9 +111,20 @@ def _decompressor(dict_data: bytes | None) -> zstandard.ZstdDecompressor:
 
 def _site_row(conn: sa.Connection, site: str) -> tuple[int, bytes] | None:
     """The site's dictionary row; empty data marks a site whose training failed."""
-    d = schema.zstd_dict
-    row = conn.execute(sa.select(d.c.id, d.c.data).where(d.c.site == site)).first()
-    return (int(row.id), bytes(row.data)) if row is not None else None
+    row = conn.execute(_SITE_DICT, {"b_site": site}).first()
+    if row is None:
+        return None
+    dict_id, size = int(row[0]), int(row[2] or 0)
+    if not size:
+        return dict_id, b""
+    key = (conn.engine.url.render_as_string(), dict_id, str(row[1]))
+    data = _DICTS.get(key)
+    if data is None:
+        data = bytes(conn.execute(_DICT_DATA, {"b_id": dict_id}).scalar_one())
+        if len(_DICTS) >= MAX_CACHED_DICTS:
+            _DICTS.pop(next(iter(_DICTS)))
+        _DICTS[key] = data
+    return dict_id, data
 
 
 def _maybe_train(conn: sa.Connection, site: str) -> None:

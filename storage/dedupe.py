@@ -41,6 +41,42 @@ MAX_POSTINGS = 16
 MAX_NEAR_CANDIDATES = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+|\n+")
 
+# Statements built once (SQLAlchemy memoises their cache keys).
+_F, _V, _ART, _D = (
+    schema.version_fingerprint,
+    schema.article_version,
+    schema.article,
+    schema.duplicate,
+)
+_PRINTS: sa.BindParameter[list[int]] = sa.bindparam("b_prints", expanding=True)
+_ID: sa.BindParameter[int] = sa.bindparam("b_id")
+_POSTINGS = (
+    sa.select(_F.c.fingerprint, sa.func.count()).where(_F.c.fingerprint.in_(_PRINTS))
+).group_by(_F.c.fingerprint)
+_EXACT = (
+    sa.select(_V.c.article_id)
+    .where(_V.c.content_hash == sa.bindparam("b_hash"), _V.c.article_id != _ID)
+    .distinct()
+)
+_SHARED = sa.func.count().label("shared")
+_CANDIDATES = (
+    sa.select(_F.c.article_id, _F.c.version, _SHARED)
+    .where(_F.c.fingerprint.in_(_PRINTS), _F.c.article_id != _ID)
+    .group_by(_F.c.article_id, _F.c.version)
+    .order_by(_SHARED.desc(), _F.c.article_id)
+    .limit(MAX_NEAR_CANDIDATES)
+    .subquery()
+)
+_NEAR = sa.select(_V.c.article_id, _V.c.text).join(
+    _CANDIDATES,
+    sa.and_(_V.c.article_id == _CANDIDATES.c.article_id, _V.c.version == _CANDIDATES.c.version),
+)
+_ORDER = (
+    sa.select(_ART.c.id)
+    .where(_ART.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+    .order_by(_ART.c.first_seen, _ART.c.id)
+)
+
 
 def fingerprints(text: str) -> list[int]:
     """Signed 64-bit fingerprints of the text's sentences, first ``MAX_SENTENCES``."""
@@ -60,17 +96,12 @@ def post(conn: sa.Connection, article_id: int, version: int, prints: list[int]) 
     """Post the version's fingerprints; return those that are not boilerplate."""
     if not prints:
         return []
-    f = schema.version_fingerprint
-    counts: dict[int, int] = dict(
-        conn.execute(
-            sa.select(f.c.fingerprint, sa.func.count())
-            .where(f.c.fingerprint.in_(prints))
-            .group_by(f.c.fingerprint)
-        ).all()
-    )
+    counts: dict[int, int] = {
+        int(p): int(n) for p, n in conn.execute(_POSTINGS, {"b_prints": prints})
+    }
     useful = [p for p in prints if counts.get(p, 0) < MAX_POSTINGS]
     insert_many_ignore(
-        conn, f, [{"fingerprint": p, "article_id": article_id, "version": version} for p in useful]
+        conn, _F, [{"fingerprint": p, "article_id": article_id, "version": version} for p in useful]
     )
     return useful
 
@@ -108,12 +139,7 @@ def _serialise(conn: sa.Connection, digest: str) -> None:
 
 
 def _exact(conn: sa.Connection, article_id: int, digest: str) -> list[int]:
-    v = schema.article_version
-    rows = conn.execute(
-        sa.select(v.c.article_id)
-        .where(v.c.content_hash == digest, v.c.article_id != article_id)
-        .distinct()
-    ).scalars()
+    rows = conn.execute(_EXACT, {"b_hash": digest, "b_id": article_id}).scalars()
     return [int(r) for r in rows]
 
 
@@ -121,22 +147,7 @@ def _near(conn: sa.Connection, article_id: int, prints: list[int], text: str) ->
     """Best similarity per other article among the sentence-sharing candidates."""
     if not prints:
         return {}
-    f, v = schema.version_fingerprint, schema.article_version
-    shared = sa.func.count().label("shared")
-    candidates = (
-        sa.select(f.c.article_id, f.c.version, shared)
-        .where(f.c.fingerprint.in_(prints), f.c.article_id != article_id)
-        .group_by(f.c.article_id, f.c.version)
-        .order_by(shared.desc(), f.c.article_id)
-        .limit(MAX_NEAR_CANDIDATES)
-        .subquery()
-    )
-    rows = conn.execute(
-        sa.select(v.c.article_id, v.c.text).join(
-            candidates,
-            sa.and_(v.c.article_id == candidates.c.article_id, v.c.version == candidates.c.version),
-        )
-    ).all()
+    rows = conn.execute(_NEAR, {"b_prints": prints, "b_id": article_id}).all()
     best: dict[int, float] = {}
     for other, other_text in rows:
         if len(words(other_text)) < MIN_WORDS:
@@ -169,12 +180,5 @@ def _link(conn: sa.Connection, a: int, b: int, kind: str, similarity: float, now
 
 
 def _order(conn: sa.Connection, a: int, b: int) -> tuple[int, int]:
-    art = schema.article
-    rows = (
-        conn.execute(
-            sa.select(art.c.id).where(art.c.id.in_([a, b])).order_by(art.c.first_seen, art.c.id)
-        )
-        .scalars()
-        .all()
-    )
+    rows = conn.execute(_ORDER, {"b_ids": [a, b]}).scalars().all()
     return int(rows[-1]), int(rows[0])

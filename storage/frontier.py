@@ -27,6 +27,10 @@ from storage.upsert import insert_many_ignore
 # A failed fetch is retried after RETRY_BASE * 4**(attempts-1): 1 min, 4 min, 16 min.
 RETRY_BASE = timedelta(minutes=1)
 CHANGED = frozenset({"new", "new_version"})
+_F = schema.frontier
+_URL: sa.BindParameter[str] = sa.bindparam("b_url")
+_ATTEMPTS = sa.select(_F.c.attempts).where(_F.c.url == _URL)
+_SET = _F.update().where(_F.c.url == _URL)  # the columns come with the parameters
 
 
 def enqueue(conn: sa.Connection, urls: Iterable[FrontierURL], now: datetime) -> None:
@@ -98,16 +102,16 @@ def claim(
 
 def complete(conn: sa.Connection, update: CrawlUpdate, outcome: str, now: datetime) -> None:
     """Record what fetching ``update.url`` led to, and queue the links it found."""
-    f = schema.frontier
-    row = conn.execute(sa.select(f.c.attempts).where(f.c.url == update.url)).first()
-    if row is None:
+    if update.failed:
+        row = conn.execute(_ATTEMPTS, {"b_url": update.url}).first()
+        values = _failure(update, row.attempts, now) if row is not None else None
+    else:
+        values = _success(update, outcome, now)
+    if values is None:
         return  # not a frontier URL (a fetch outside any crawl)
-    values = (
-        _failure(update, row.attempts, now) if update.failed else _success(update, outcome, now)
-    )
-    conn.execute(
-        f.update().where(f.c.url == update.url).values(lease_owner=None, lease_until=None, **values)
-    )
+    params = {"b_url": update.url, "lease_owner": None, "lease_until": None, **values}
+    if not conn.execute(_SET, params).rowcount:
+        return
     enqueue(conn, update.links, now)
 
 

@@ -36,6 +36,34 @@ from storage.urls import site_of
 COLLAPSE_RATIO = 0.4
 COLLAPSE_MIN_WORDS = 120
 
+# The write path's statements, built once: SQLAlchemy memoises a statement's cache key,
+# so a statement reused with new parameters skips construction and compilation.
+_A, _V, _C = schema.article, schema.article_version, schema.capture
+_ID: sa.BindParameter[int] = sa.bindparam("b_id")
+_VERSION: sa.BindParameter[int] = sa.bindparam("b_version")
+_NOW: sa.BindParameter[datetime] = sa.bindparam("b_now")
+_LOCK_ARTICLE = sa.select(_A.c.id).where(_A.c.id == _ID).with_for_update(key_share=True)
+_TOUCH = _A.update().where(_A.c.id == _ID).values(last_seen=_NOW)
+_SET_CURRENT = _A.update().where(_A.c.id == _ID).values(current_version=_VERSION, last_seen=_NOW)
+_CURRENT = (
+    sa.select(_V.c.version, _V.c.content_hash, _V.c.words)
+    .join(_A, sa.and_(_A.c.id == _V.c.article_id, _A.c.current_version == _V.c.version))
+    .where(_A.c.id == _ID)
+)
+_TEXT = sa.select(_V.c.text).where(_V.c.article_id == _ID, _V.c.version == _VERSION)
+_OLDER = sa.select(sa.func.min(_V.c.version)).where(
+    _V.c.article_id == _ID, _V.c.content_hash == sa.bindparam("b_hash")
+)
+_LAST_VERSION = sa.select(sa.func.max(_V.c.version)).where(_V.c.article_id == _ID)
+_LAST_SHA = (
+    sa.select(_C.c.blob_sha256)
+    .where(_C.c.article_id == _ID, _C.c.blob_sha256.is_not(None))
+    .order_by(_C.c.id.desc())
+    .limit(1)
+)
+_INSERT_CAPTURE = _C.insert()
+_INSERT_VERSION = _V.insert()
+
 
 @dataclass(frozen=True, slots=True)
 class _Current:
@@ -120,77 +148,57 @@ class Writer:
         return StoreResult(capture_id, "skipped", article_id, reason=reason)
 
     def _lock(self, article_id: int) -> None:
-        """Concurrent writers of one article take turns from here (a no-op on SQLite)."""
-        a = schema.article
-        self.conn.execute(
-            sa.select(a.c.id).where(a.c.id == article_id).with_for_update(key_share=True)
-        )
+        """Concurrent writers of one article take turns from here (a no-op on SQLite,
+        whose writers already hold the database's one write lock)."""
+        if self.conn.dialect.name != "sqlite":
+            self.conn.execute(_LOCK_ARTICLE, {"b_id": article_id})
 
     def _touch(self, article_id: int | None) -> None:
         if article_id is not None:
-            a = schema.article
-            self.conn.execute(a.update().where(a.c.id == article_id).values(last_seen=self.now))
+            self.conn.execute(_TOUCH, {"b_id": article_id, "b_now": self.now})
 
     def _current(self, article_id: int) -> _Current | None:
-        v, a = schema.article_version, schema.article
-        row = self.conn.execute(
-            sa.select(v.c.version, v.c.content_hash, v.c.words, v.c.text)
-            .join(a, sa.and_(a.c.id == v.c.article_id, a.c.current_version == v.c.version))
-            .where(a.c.id == article_id)
-        ).first()
+        row = self.conn.execute(_CURRENT, {"b_id": article_id}).first()
         if row is None:
             return None
-        words = row.words if row.words is not None else len(row.text.split())
+        words = row.words
+        if words is None:  # a version stored before word counts were kept
+            text = self.conn.execute(_TEXT, {"b_id": article_id, "b_version": row.version})
+            words = len(str(text.scalar() or "").split())
         return _Current(row.version, row.content_hash, words)
 
     def _older_version(self, article_id: int, digest: str) -> int | None:
-        v = schema.article_version
-        return self.conn.execute(
-            sa.select(sa.func.min(v.c.version)).where(
-                v.c.article_id == article_id, v.c.content_hash == digest
-            )
-        ).scalar()
+        return self.conn.execute(_OLDER, {"b_id": article_id, "b_hash": digest}).scalar()
 
     def _last_version(self, article_id: int) -> int:
-        v = schema.article_version
-        last = self.conn.execute(
-            sa.select(sa.func.max(v.c.version)).where(v.c.article_id == article_id)
-        ).scalar()
+        last = self.conn.execute(_LAST_VERSION, {"b_id": article_id}).scalar()
         return int(last or 0)
 
     def _last_sha(self, article_id: int) -> str | None:
-        c = schema.capture
-        return self.conn.execute(
-            sa.select(c.c.blob_sha256)
-            .where(c.c.article_id == article_id, c.c.blob_sha256.is_not(None))
-            .order_by(c.c.id.desc())
-            .limit(1)
-        ).scalar()
+        return self.conn.execute(_LAST_SHA, {"b_id": article_id}).scalar()
 
     def _insert_capture(
         self, article_id: int | None, sha: str | None, outcome: str, error: str | None = None
     ) -> int:
         c = self.capture
         headers = {k.lower(): v for k, v in c.headers.items()}
-        result = self.conn.execute(
-            schema.capture.insert().values(
-                article_id=article_id,
-                requested_url=c.requested_url,
-                final_url=c.final_url,
-                redirects=json.dumps(list(c.redirects)),
-                status=c.status,
-                fetched_at=c.fetched_at,
-                elapsed_ms=c.elapsed_ms,
-                bytes=len(c.body) if c.body is not None else None,
-                headers=json.dumps(headers, ensure_ascii=False, sort_keys=True),
-                etag=headers.get("etag"),
-                last_modified=headers.get("last-modified"),
-                blob_sha256=sha,
-                outcome=outcome,
-                error=error if error is not None else c.error,
-            )
-        )
-        return new_id(result)
+        row = {
+            "article_id": article_id,
+            "requested_url": c.requested_url,
+            "final_url": c.final_url,
+            "redirects": json.dumps(list(c.redirects)),
+            "status": c.status,
+            "fetched_at": c.fetched_at,
+            "elapsed_ms": c.elapsed_ms,
+            "bytes": len(c.body) if c.body is not None else None,
+            "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
+            "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"),
+            "blob_sha256": sha,
+            "outcome": outcome,
+            "error": error if error is not None else c.error,
+        }
+        return new_id(self.conn.execute(_INSERT_CAPTURE, row))
 
     def _insert_version(
         self,
@@ -201,23 +209,18 @@ class Writer:
         columns: dict[str, Any],
         reverted_to: int | None,
     ) -> None:
-        self.conn.execute(
-            schema.article_version.insert().values(
-                article_id=article_id,
-                version=version,
-                capture_id=capture_id,
-                fetched_at=self.capture.fetched_at,
-                content_hash=digest,
-                reverted_to=reverted_to,
-                **columns,
-            )
-        )
-        a = schema.article
-        self.conn.execute(
-            a.update()
-            .where(a.c.id == article_id)
-            .values(current_version=version, last_seen=self.now)
-        )
+        row = {
+            "article_id": article_id,
+            "version": version,
+            "capture_id": capture_id,
+            "fetched_at": self.capture.fetched_at,
+            "content_hash": digest,
+            "reverted_to": reverted_to,
+            **columns,
+        }
+        self.conn.execute(_INSERT_VERSION, row)
+        params = {"b_id": article_id, "b_version": version, "b_now": self.now}
+        self.conn.execute(_SET_CURRENT, params)
 
 
 def _collapse(current: _Current | None, words: int) -> str | None:

@@ -38,6 +38,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from scraper.crawl.batch import GroupWriter
 from scraper.crawl.config import Source
 from scraper.crawl.hosts import HostGate
 from scraper.crawl.robots import Robots
@@ -45,10 +46,17 @@ from scraper.crawl.visit import Visit, process_page
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
-from scraper.pipeline import NOT_MODIFIED, FetchReport, store_before_parse, store_failure
-from storage import Archive, Claim, FrontierURL, RunCounts, normalize_url
+from scraper.pipeline import (
+    NOT_MODIFIED,
+    FetchReport,
+    store_before_parse,
+    store_failure,
+    store_not_modified,
+)
+from storage import Archive, Claim, CrawlUpdate, FrontierURL, RunCounts, normalize_url
 
 T = TypeVar("T")
+NotModified = tuple[FetchedPage, datetime, CrawlUpdate | None]
 OWNER_HOST = socket.gethostname()
 IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
@@ -147,6 +155,9 @@ class Crawler:
         self._runs: dict[str, int] = {}
         self._by_source: dict[str, Counter[str]] = {}
         self._source_of: dict[str, str] = {}
+        self._not_modified: GroupWriter[NotModified, FetchReport] = GroupWriter(
+            self._store_not_modified
+        )
 
     async def run(self) -> CrawlStats:
         if self.settings.parse_workers > 0:
@@ -349,9 +360,7 @@ class Crawler:
         claim, source = visit.claim, visit.source
         if page.status == NOT_MODIFIED:  # nothing to parse: no trip to a worker
             update = visit.update(page=page)
-            await self._record(
-                self._in_db(store_before_parse, page, visit.at, self.archive, update)
-            )
+            self._count(await self._not_modified.write((page, visit.at, update)))
             return
         if self._pool is None:
             target: Archive | str = self.archive
@@ -364,6 +373,9 @@ class Crawler:
                 process_page, target, page, claim, source, self.owner, visit.at
             )
         self._count(report)
+
+    async def _store_not_modified(self, items: list[NotModified]) -> list[FetchReport]:
+        return await self._in_db(store_not_modified, items, self.archive)
 
     async def _queue_robots_sitemaps(
         self, claim: Claim, sitemaps: tuple[str, ...], source: Source

@@ -105,14 +105,39 @@ def parse_for_crawl(page: FetchedPage, scope: Scope, now: datetime) -> ParsedFor
         return ParsedForCrawl(article)
     links: dict[str, Link] = {}
     for url in article.links:
-        if scope.allows(url):
-            kind = classify_url(url)
-            link = Link(normalize_url(url), _host(url), kind, priority_of(kind, None, now))
+        link = _link_of(url, scope, now)
+        if link is not None:
             links.setdefault(link.url, link)
     for href in _feeds(page):
         if scope.allows(href, listing=True):
             links.setdefault(href, Link(normalize_url(href), _host(href), "feed", FEED_PRIORITY))
     return ParsedForCrawl(replace(article, links=()), tuple(links.values()))
+
+
+# Links a process has turned into frontier entries lately: a site's navigation and
+# teasers repeat on every page, so most links are answered from here. Bounded: about
+# 300 bytes an entry.
+_Patterns = tuple[re.Pattern[str], ...]
+_LINKS: dict[tuple[str, frozenset[str], _Patterns, _Patterns], Link | None] = {}
+MAX_CACHED_LINKS = 8192
+
+
+def _link_of(url: str, scope: Scope, now: datetime) -> Link | None:
+    """``url`` as a frontier entry, or None when it is out of scope or unusable."""
+    key = (url, scope.hosts, scope.include, scope.exclude)
+    if key in _LINKS:
+        return _LINKS[key]
+    link = None
+    if scope.allows(url):
+        kind = classify_url(url)
+        try:
+            link = Link(normalize_url(url), _host(url), kind, priority_of(kind, None, now))
+        except ValueError:
+            link = None
+    if len(_LINKS) >= MAX_CACHED_LINKS:
+        _LINKS.pop(next(iter(_LINKS)))
+    _LINKS[key] = link
+    return link
 
 
 def _feeds(page: FetchedPage) -> list[str]:

@@ -29,6 +29,7 @@ from tenacity import (
 )
 
 from scraper.errors import FetchError
+from scraper.fetch import sockets
 from scraper.fetch.client import MAX_REDIRECTS, TRANSIENT, BodyTooLarge, FetchOptions, describe
 from scraper.fetch.replay import replay_transport
 from scraper.models import FetchedPage
@@ -70,13 +71,16 @@ class AsyncFetcher:
     ) -> None:
         self.options = options or FetchOptions()
         self.total_timeout_s = total_timeout_s or self.options.timeout_s * 3
+        if transport is None:
+            limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=50)
+            network = httpx.AsyncHTTPTransport(http2=True, limits=limits)
+            sockets.install(network)
+            transport = network
         self._client = httpx.AsyncClient(
             transport=transport,
-            http2=transport is None,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(self.options.timeout_s),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=50),
             headers={"user-agent": self.options.user_agent},
         )
 
