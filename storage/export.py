@@ -36,9 +36,6 @@ from http import HTTPStatus
 from io import BytesIO
 from typing import IO, Any
 
-from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
-from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
-
 # Stored bodies are decoded, so these describe bytes the WARC does not hold.
 DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -159,6 +156,8 @@ def write_warc(
     ``info`` adds fields to the warcinfo record. Raises ValueError when a capture's
     ``body_sha256`` is not the sha256 of its body (the dedup key would lie).
     """
+    from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]  # export only
+
     writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
     warcinfo = writer.create_warcinfo_record(None, _warcinfo_fields(info))
     writer.write_record(warcinfo)
@@ -211,6 +210,8 @@ def http_headers(capture: ExportCapture) -> Any:
     ]
     kept.append(("Content-Length", str(len(capture.body))))
     status_line = f"{capture.status} {reason}".rstrip()
+    from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+
     return StatusAndHeaders(status_line, kept, protocol="HTTP/1.1")
 
 

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from storage import schema
 from storage.errors import SchemaError
 
+if TYPE_CHECKING:  # Alembic is imported when an upgrade runs, not by every opener
+    from alembic.config import Config
+
 LEGACY_REVISION = "r0001"  # what an archive with archive_meta.schema_version = 1 is
+VERSION_TABLE = "alembic_version"  # Alembic's record of the applied revision
 _PG_LOCK_KEY = 0x5C4A_2C41  # any constant; names the archive's schema lock
 
 
@@ -45,6 +46,8 @@ class Upgrade:
 
 
 def _config(conn: sa.Connection | None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     if conn is not None:
@@ -54,6 +57,8 @@ def _config(conn: sa.Connection | None) -> Config:
 
 def known_revisions() -> list[str]:
     """Every revision this code can apply, oldest first."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config(None))
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
@@ -66,7 +71,7 @@ def lock(conn: sa.Connection) -> None:
 
 def current_revision(conn: sa.Connection) -> str | None:
     """The archive's revision; None for a database that holds no archive yet."""
-    found = MigrationContext.configure(conn).get_current_revision()
+    found = _recorded_revision(conn)
     if found is not None:
         return found
     inspector = sa.inspect(conn)
@@ -78,6 +83,17 @@ def current_revision(conn: sa.Connection) -> str | None:
     if value == "1":
         return LEGACY_REVISION
     raise SchemaError(f"this database holds an unknown archive (schema_version {value!r})")
+
+
+def _recorded_revision(conn: sa.Connection) -> str | None:
+    """The revision in Alembic's version table, read without importing Alembic (every
+    process that opens the archive checks it; Alembic costs ~10 MB a process)."""
+    if not sa.inspect(conn).has_table(VERSION_TABLE):
+        return None
+    rows = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(rows) > 1:
+        raise SchemaError(f"this archive records {len(rows)} schema revisions: {sorted(rows)}")
+    return str(rows[0]) if rows else None
 
 
 def check(conn: sa.Connection) -> str | None:
@@ -102,8 +118,10 @@ def upgrade(conn: sa.Connection) -> Upgrade:
     before = current_revision(conn)
     if before not in (None, *known_revisions()):
         check(conn)  # raises: unknown revision
+    from alembic import command
+
     cfg = _config(conn)
-    if before is not None and MigrationContext.configure(conn).get_current_revision() is None:
+    if before is not None and _recorded_revision(conn) is None:
         command.stamp(cfg, before)
     if before != schema.SCHEMA_REVISION:
         command.upgrade(cfg, schema.SCHEMA_REVISION)
