@@ -9,6 +9,7 @@ to a concurrent writer is retried from the start, up to ``WRITE_ATTEMPTS`` times
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,9 +17,10 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from storage import frontier, hostslots, reading, runs, stats
-from storage.engine import create_engine, first_line, safe_url
+from storage.engine import READ_ONLY, create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
+from storage.locking import WriterLock
 from storage.query import run_read_only
 from storage.records import (
     ArticleState,
@@ -56,6 +58,7 @@ class Archive:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._writer = WriterLock(self.sqlite_path)
 
     @property
     def url(self) -> str:
@@ -76,6 +79,18 @@ class Archive:
 
     def close(self) -> None:
         self._engine.dispose()
+        self._writer.close()
+
+    def _read(self) -> sa.Connection:
+        """A connection for reading: on SQLite a deferred transaction, which in WAL
+        mode takes no lock (``BEGIN IMMEDIATE`` is for writers)."""
+        return self._engine.connect().execution_options(**{READ_ONLY: True})
+
+    @contextmanager
+    def _begin(self) -> Iterator[sa.Connection]:
+        """A write transaction, entered in turn with the archive's other writers."""
+        with self._writer.hold(), self._engine.begin() as conn:
+            yield conn
 
     def __enter__(self) -> Archive:
         return self
@@ -100,7 +115,7 @@ class Archive:
         """
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self._engine.begin() as conn:
+                with self._begin() as conn:
                     return Writer(conn, capture).write(content, crawl)
             except exc.DBAPIError as err:
                 if attempt < WRITE_ATTEMPTS and _retryable(err):
@@ -117,45 +132,45 @@ class Archive:
         a crawl's 304s go together. When the batch fails, each item is stored alone,
         so one bad item cannot sink the others and its error is its own."""
         try:
-            with self._engine.begin() as conn:
+            with self._begin() as conn:
                 return [Writer(conn, c).write(content, crawl) for c, content, crawl in items]
         except exc.SQLAlchemyError:
             return [self.store(c, content, crawl=crawl) for c, content, crawl in items]
 
     def state(self, *urls: str) -> ArticleState | None:
         """What the archive holds for the article behind ``urls``, if anything."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return reading.state(conn, *urls)
 
     def find(self, url: str) -> int | None:
         """The id of the article ``url`` (any alias of it) belongs to."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return reading.find_article(conn, url)
 
     def versions(self, article_id: int) -> list[VersionRow]:
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return reading.versions(conn, article_id)
 
     def enqueue(self, urls: Iterable[FrontierURL]) -> None:
         """Add URLs to the crawl frontier (known URLs keep their state)."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             frontier.enqueue(conn, list(urls), datetime.now(UTC))
 
     def claim(
         self, owner: str, limit: int, lease: timedelta, sources: list[str] | None = None
     ) -> list[Claim]:
         """Lease up to ``limit`` due frontier URLs (of ``sources``, if given) to ``owner``."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             return frontier.claim(conn, owner, limit, datetime.now(UTC), lease, sources)
 
     def refresh_frontier(self) -> int:
         """Make every known URL due now."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             return frontier.refresh(conn, datetime.now(UTC))
 
     def release_dead_leases(self, is_dead: Callable[[str], bool]) -> int:
         """Requeue the URLs leased to owners ``is_dead`` says are gone (a killed crawl)."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             dead = [o for o in frontier.lease_owners(conn) if is_dead(o)]
             return frontier.release(conn, dead) if dead else 0
 
@@ -163,33 +178,33 @@ class Archive:
         self, host: str, owner: str, per_host: int, hold: timedelta
     ) -> int | None:
         """One of ``host``'s ``per_host`` request slots, shared by all crawlers."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             return hostslots.acquire(conn, host, owner, per_host, datetime.now(UTC), hold)
 
     def release_host_slot(self, host: str, slot: int, owner: str) -> None:
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             hostslots.release(conn, host, slot, owner, datetime.now(UTC))
 
     def start_run(
         self, source: str, owner: str, is_dead: Callable[[str], bool] = lambda _o: False
     ) -> int | None:
         """Record a crawl run of ``source``; None when a live run of it holds the lock."""
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             return runs.start(conn, source, owner, datetime.now(UTC), is_dead)
 
     def heartbeat_run(self, run_id: int, counts: runs.RunCounts) -> None:
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             runs.heartbeat(conn, run_id, counts, datetime.now(UTC))
 
     def finish_run(self, run_id: int, status: str, counts: runs.RunCounts) -> None:
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             runs.finish(conn, run_id, status, counts, datetime.now(UTC))
 
     def stats(
         self, since: datetime | None = None, limit: int = 10
     ) -> dict[str, QueryResult]:
         """Recent runs, outcomes per host, and the commonest errors (``scraper stats``)."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return {
                 "runs": stats.runs(conn, limit),
                 "hosts": stats.by_host(conn, since),
@@ -198,21 +213,21 @@ class Archive:
 
     def next_retry(self) -> datetime | None:
         """When the earliest queued retry is due (None when there is none)."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return frontier.next_retry(conn)
 
     def frontier_stats(self) -> dict[str, int]:
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return frontier.stats(conn, datetime.now(UTC))
 
     def export_versions(self) -> Iterator[ExportVersion]:
         """Every stored version, for ``scraper export --format jsonl|csv``."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             yield from reading.export_versions(conn)
 
     def export_captures(self) -> Iterator[ExportCapture]:
         """Every capture with its raw body, for ``scraper export --format warc``."""
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             yield from reading.export_captures(conn)
 
     def reparse(
@@ -223,13 +238,13 @@ class Archive:
         ``stale_for`` limits the work to versions made by another parser version.
         Each batch of versions is one transaction.
         """
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             keys = reading.version_keys(conn, article_id, stale_for)
         totals = ReparseResult()
         for start in range(0, len(keys), reading.REPARSE_BATCH):
             batch = keys[start : start + reading.REPARSE_BATCH]
             try:
-                with self._engine.begin() as conn:
+                with self._begin() as conn:
                     totals = _reparse_batch(conn, batch, extract, totals)
             except exc.SQLAlchemyError as err:
                 raise ArchiveWriteError(f"reparse failed: {first_line(err)}") from err
