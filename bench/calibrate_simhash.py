@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storage import dedupe as dd  # noqa: E402
+from storage import prepare  # noqa: E402
 from storage import simhash as sh  # noqa: E402
 
 APPEARED = {
@@ -312,13 +312,14 @@ def fingerprint_candidates(pos: Sequence[Pair], neg: Sequence[Pair]) -> None:
     """The archive's candidate stage (``storage.dedupe``): pairs sharing a sentence."""
 
     def shares(pair: Pair) -> bool:
-        return bool(set(dd.fingerprints(pair.a)) & set(dd.fingerprints(pair.b)))
+        return bool(set(prepare.fingerprints(pair.a)) & set(prepare.fingerprints(pair.b)))
 
     def both(pair: Pair) -> bool:  # what storage.dedupe does: candidate, then text check
         return shares(pair) and sh.text_similarity(pair.a, pair.b) >= sh.NEAR_MIN_SIMILARITY
 
     print(
-        f"\nCandidates by shared sentence fingerprint (MIN_SENTENCE_WORDS={dd.MIN_SENTENCE_WORDS}):"
+        "\nCandidates by shared sentence fingerprint"
+        f" (MIN_SENTENCE_WORDS={prepare.MIN_SENTENCE_WORDS}):"
     )
     print(
         f"  positives sharing a sentence {sum(map(shares, pos))}/{len(pos)},"

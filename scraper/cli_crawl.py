@@ -159,7 +159,6 @@ def crawl(
         worker=worker,
         parse_workers=parse_workers,
         user_agent=user_agent,
-        db_url=db,
     )
     options = FetchOptions(user_agent=user_agent, timeout_s=timeout)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the run is recorded

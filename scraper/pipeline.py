@@ -23,22 +23,20 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from scraper.errors import FetchError, InputError, NotHTMLError
-from scraper.fetch import Fetcher
 from scraper.models import Article, FetchedPage
 from scraper.parse import PARSER_VERSION, parse_html
 from scraper.parse.profiles import Profile
 from scraper.walls import wall_reason
-from storage import (
-    Archive,
-    CaptureRecord,
-    ContentRecord,
-    CrawlUpdate,
-    Snapshot,
-    StoreResult,
-    redirected_home,
-)
+from storage import CaptureRecord, ContentRecord, redirected_home
+from storage.prepare import PreparedContent
+
+if TYPE_CHECKING:  # workers parse without the HTTP client and the archive's engine
+    from scraper.fetch import Fetcher
+    from storage import Archive, CrawlUpdate, Snapshot, StoreResult
+
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FIRST_ERROR_STATUS = 400
@@ -150,14 +148,40 @@ def store_parsed(
     crawl: CrawlUpdate | None = None,
 ) -> FetchReport:
     """Steps 5-6: gate the parsed page, then store it with its capture."""
-    url = page.requested_url
+    return store_parsed_many([(page, fetched_at, gate(page, parsed), crawl)], archive)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Gated:
+    """Step 5's verdict on a parsed page: the content to store, or why there is none.
+
+    Picklable: the crawler's workers gate (and prepare) what they parse."""
+
+    reason: str | None
+    content: ContentRecord | PreparedContent | None = None
+
+
+def gate(page: FetchedPage, parsed: Article | str) -> Gated:
+    """Skip the page (a home redirect, an index page, a wall, not HTML) or keep it."""
     reason = parsed if isinstance(parsed, str) else skip_reason(page, parsed)
-    if reason is not None:
-        capture = _capture(page, fetched_at, error=reason, skipped=True)
-        return _report(url, page.status, archive.store(capture, crawl=crawl), reason)
-    assert not isinstance(parsed, str)
-    result = archive.store(_capture(page, fetched_at), to_content(parsed), crawl=crawl)
-    return _report(url, page.status, result, None)
+    if reason is not None or isinstance(parsed, str):
+        return Gated(reason)
+    return Gated(None, to_content(parsed))
+
+
+def store_parsed_many(
+    items: Sequence[tuple[FetchedPage, datetime, Gated, CrawlUpdate | None]], archive: Archive
+) -> list[FetchReport]:
+    """Step 6 for gated pages that arrived together: one transaction for all."""
+    stores = [
+        (_capture(page, at, error=g.reason, skipped=g.reason is not None), g.content, crawl)
+        for page, at, g, crawl in items
+    ]
+    results = archive.store_many(stores)
+    return [
+        _report(page.requested_url, page.status, result, g.reason)
+        for (page, _, g, _), result in zip(items, results, strict=True)
+    ]
 
 
 def skip_reason(page: FetchedPage, article: Article) -> str | None:

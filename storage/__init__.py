@@ -3,34 +3,73 @@
 ``storage`` knows nothing of ``scraper``: callers hand it plain records.
 """
 
-from storage.aliases import redirected_home
-from storage.archive import Archive, open_archive
-from storage.engine import safe_url, upgrade_schema
-from storage.errors import (
-    ArchiveURLError,
-    ArchiveWriteError,
-    QueryError,
-    SchemaError,
-    StorageError,
-    WriteRefusedError,
+from typing import TYPE_CHECKING
+
+from storage.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from storage.archive import Archive, open_archive
+    from storage.engine import safe_url, upgrade_schema
+    from storage.errors import (
+        ArchiveURLError,
+        ArchiveWriteError,
+        QueryError,
+        SchemaError,
+        StorageError,
+        WriteRefusedError,
+    )
+    from storage.identity import content_hash
+    from storage.records import (
+        OUTCOMES,
+        ArticleState,
+        CaptureRecord,
+        Claim,
+        ContentRecord,
+        CrawlUpdate,
+        FrontierURL,
+        QueryResult,
+        ReparseResult,
+        Snapshot,
+        StoreResult,
+        VersionRow,
+    )
+    from storage.runs import RunCounts
+    from storage.urls import identity_url, normalize_url, redirected_home
+
+# Imported on first use (``storage.lazy``): ``import storage.urls`` costs no SQLAlchemy.
+__getattr__, __dir__ = lazy_exports(
+    "storage",
+    globals(),
+    {
+        "storage.archive": ("Archive", "open_archive"),
+        "storage.engine": ("safe_url", "upgrade_schema"),
+        "storage.errors": (
+            "ArchiveURLError",
+            "ArchiveWriteError",
+            "QueryError",
+            "SchemaError",
+            "StorageError",
+            "WriteRefusedError",
+        ),
+        "storage.identity": ("content_hash",),
+        "storage.records": (
+            "OUTCOMES",
+            "ArticleState",
+            "CaptureRecord",
+            "Claim",
+            "ContentRecord",
+            "CrawlUpdate",
+            "FrontierURL",
+            "QueryResult",
+            "ReparseResult",
+            "Snapshot",
+            "StoreResult",
+            "VersionRow",
+        ),
+        "storage.runs": ("RunCounts",),
+        "storage.urls": ("identity_url", "normalize_url", "redirected_home"),
+    },
 )
-from storage.identity import content_hash
-from storage.records import (
-    OUTCOMES,
-    ArticleState,
-    CaptureRecord,
-    Claim,
-    ContentRecord,
-    CrawlUpdate,
-    FrontierURL,
-    QueryResult,
-    ReparseResult,
-    Snapshot,
-    StoreResult,
-    VersionRow,
-)
-from storage.runs import RunCounts
-from storage.urls import identity_url, normalize_url
 
 __all__ = [
     "OUTCOMES",

@@ -22,7 +22,14 @@ import sqlalchemy as sa
 from storage import schema
 from storage.records import CaptureRecord, ContentRecord
 from storage.upsert import insert_ignore
-from storage.urls import identity_url, is_amp_url, is_index_url, normalize_url, same_site, site_of
+from storage.urls import (
+    identity_url,
+    is_amp_url,
+    is_index_url,
+    normalize_url,
+    same_site,
+    site_of,
+)
 
 _A, _U = schema.article, schema.article_url
 _ARTICLE_ID = sa.select(_A.c.id).where(_A.c.url == sa.bindparam("b_url"))
@@ -30,21 +37,6 @@ _SEEN = _A.update().where(_A.c.id == sa.bindparam("b_id")).values(last_seen=sa.b
 _LOOKUP = sa.select(_U.c.url, _U.c.article_id).where(
     _U.c.url.in_(sa.bindparam("b_urls", expanding=True))
 )
-
-
-def redirected_home(requested: str, final: str | None) -> str | None:
-    """Why a fetch of ``requested`` that ended at ``final`` is a redirect to a home or
-    section page (the story is gone or moved behind a wall), or None."""
-    if not final or _identity(final) == _identity(requested):
-        return None
-    try:
-        return (
-            f"redirected to a home or section page: {final}"
-            if is_index_url(final, requested)
-            else None
-        )
-    except ValueError:
-        return None
 
 
 def known_article(conn: sa.Connection, capture: CaptureRecord) -> int | None:
@@ -126,10 +118,3 @@ def _lookup(conn: sa.Connection, candidates: list[tuple[str, str]]) -> tuple[set
     found = {url: int(article_id) for url, article_id in rows}
     article_id = next((found[u] for u, _ in candidates if u in found), None)
     return set(found), article_id
-
-
-def _identity(url: str) -> str:
-    try:
-        return identity_url(url)
-    except ValueError:
-        return url

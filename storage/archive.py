@@ -21,6 +21,7 @@ from storage.engine import READ_ONLY, create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
 from storage.locking import WriterLock
+from storage.prepare import PreparedContent
 from storage.query import run_read_only
 from storage.records import (
     ArticleState,
@@ -41,6 +42,7 @@ WRITE_ATTEMPTS = 4
 # PostgreSQL SQLSTATEs that mean "run the transaction again": deadlock, serialization.
 _RETRY_STATES = frozenset({"40P01", "40001"})
 
+Content = ContentRecord | PreparedContent  # prepared: derived values computed already
 Extractor = Callable[[Snapshot], ContentRecord | None]
 
 
@@ -105,7 +107,7 @@ class Archive:
     def store(
         self,
         capture: CaptureRecord,
-        content: ContentRecord | None = None,
+        content: Content | None = None,
         *,
         crawl: CrawlUpdate | None = None,
     ) -> StoreResult:
@@ -126,7 +128,7 @@ class Archive:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def store_many(
-        self, items: Sequence[tuple[CaptureRecord, ContentRecord | None, CrawlUpdate | None]]
+        self, items: Sequence[tuple[CaptureRecord, Content | None, CrawlUpdate | None]]
     ) -> list[StoreResult]:
         """Record several captures in one transaction (``store``'s write path for each):
         a crawl's 304s go together. When the batch fails, each item is stored alone,

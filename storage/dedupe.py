@@ -21,25 +21,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from storage import schema
+from storage.prepare import PreparedContent
 from storage.simhash import MIN_WORDS, NEAR_MIN_SIMILARITY, text_similarity, words
 from storage.upsert import insert_ignore, insert_many_ignore
 
-# Sentences shorter than this are too common to identify a text ("He said no.").
-MIN_SENTENCE_WORDS = 6
-# Sentences fingerprinted per version: a long story is identified by its first 64.
-MAX_SENTENCES = 64
 # A sentence found in this many versions is boilerplate, not evidence of a copy.
 MAX_POSTINGS = 16
 # Candidates verified per new version, best (most shared sentences) first.
 MAX_NEAR_CANDIDATES = 20
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+|\n+")
 
 # Statements built once (SQLAlchemy memoises their cache keys).
 _F, _V, _ART, _D = (
@@ -78,20 +72,6 @@ _ORDER = (
 )
 
 
-def fingerprints(text: str) -> list[int]:
-    """Signed 64-bit fingerprints of the text's sentences, first ``MAX_SENTENCES``."""
-    out: dict[int, None] = {}
-    for sentence in _SENTENCE_END.split(text):
-        tokens = words(sentence)
-        if len(tokens) < MIN_SENTENCE_WORDS:
-            continue
-        digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
-        out.setdefault(int.from_bytes(digest, "big", signed=True))
-        if len(out) >= MAX_SENTENCES:
-            break
-    return list(out)
-
-
 def post(conn: sa.Connection, article_id: int, version: int, prints: list[int]) -> list[int]:
     """Post the version's fingerprints; return those that are not boilerplate."""
     if not prints:
@@ -107,22 +87,18 @@ def post(conn: sa.Connection, article_id: int, version: int, prints: list[int]) 
 
 
 def record(
-    conn: sa.Connection,
-    article_id: int,
-    version: int,
-    digest: str,
-    text: str,
-    now: datetime,
+    conn: sa.Connection, article_id: int, version: int, prepared: PreparedContent, now: datetime
 ) -> None:
     """Index this version and record its duplicates under other articles."""
-    useful = post(conn, article_id, version, fingerprints(text))
+    useful = post(conn, article_id, version, list(prepared.prints))
+    digest = prepared.digest
     _serialise(conn, digest)
     exact = _exact(conn, article_id, digest)
     for other in exact:
         _link(conn, article_id, other, "exact", 1.0, now)
-    if exact or len(words(text)) < MIN_WORDS:
+    if exact or prepared.text_words < MIN_WORDS:
         return
-    for other, similarity in _near(conn, article_id, useful, text).items():
+    for other, similarity in _near(conn, article_id, useful, prepared.content.text).items():
         _link(conn, article_id, other, "near", similarity, now)
 
 

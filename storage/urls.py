@@ -414,3 +414,25 @@ def _is_section_of(segment: str, directory: str, page_path: str) -> bool:
         and len(_WORD_SPLIT.split(segment)) <= SECTION_MAX_WORDS
         and _SECTION.fullmatch(segment.lower()) is not None
     )
+
+
+def redirected_home(requested: str, final: str | None) -> str | None:
+    """Why a fetch of ``requested`` that ended at ``final`` is a redirect to a home or
+    section page (the story is gone or moved behind a wall), or None."""
+    if not final or _identity_or_self(final) == _identity_or_self(requested):
+        return None
+    try:
+        return (
+            f"redirected to a home or section page: {final}"
+            if is_index_url(final, requested)
+            else None
+        )
+    except ValueError:
+        return None
+
+
+def _identity_or_self(url: str) -> str:
+    try:
+        return identity_url(url)
+    except ValueError:
+        return url

@@ -25,9 +25,9 @@ import sqlalchemy as sa
 
 from storage import aliases, blobs, dedupe, frontier, schema
 from storage.errors import ArchiveWriteError
-from storage.identity import content_hash, word_count
+from storage.prepare import PreparedContent, prepare
 from storage.records import CaptureRecord, ContentRecord, CrawlUpdate, StoreResult
-from storage.urls import site_of
+from storage.urls import redirected_home, site_of
 
 # A version whose body has fewer words than this share of the current version's is a
 # collapse (a teaser, a consent or error page served with 200), not an edit. Chosen from
@@ -80,8 +80,10 @@ class Writer:
         self.capture = capture
         self.now = datetime.now(UTC)
 
-    def write(self, content: ContentRecord | None, crawl: CrawlUpdate | None = None) -> StoreResult:
-        result = self._write(content)
+    def write(
+        self, content: ContentRecord | PreparedContent | None, crawl: CrawlUpdate | None = None
+    ) -> StoreResult:
+        result = self._write(prepare(content) if content is not None else None)
         if crawl is not None:
             error = crawl.failed and (self.capture.error or "failed")
             frontier.complete(self.conn, crawl, result.outcome, self.now)
@@ -89,16 +91,16 @@ class Writer:
                 frontier.fail_reason(self.conn, crawl.url, str(error))
         return result
 
-    def _write(self, content: ContentRecord | None) -> StoreResult:
+    def _write(self, content: PreparedContent | None) -> StoreResult:
         c = self.capture
         site = site_of(c.final_url or c.requested_url) if c.body is not None else None
         sha = blobs.put(self.conn, c.body, site or None) if c.body is not None else None
         if content is None:
             return self._without_content(sha)
-        home = aliases.redirected_home(c.requested_url, c.final_url)
+        home = redirected_home(c.requested_url, c.final_url)
         if home:
             return self._skip(sha, aliases.known_article(self.conn, c), home)
-        resolved = aliases.resolve(self.conn, c, content, self.now)
+        resolved = aliases.resolve(self.conn, c, content.content, self.now)
         self._lock(resolved)
         return self._with_content(resolved, sha, content)
 
@@ -123,24 +125,23 @@ class Writer:
         return StoreResult(capture_id, outcome, article_id, version)
 
     def _with_content(
-        self, article_id: int, sha: str | None, content: ContentRecord
+        self, article_id: int, sha: str | None, content: PreparedContent
     ) -> StoreResult:
-        digest = content_hash_of(content)
+        digest = content.digest
         current = self._current(article_id)
         if current is not None and current.content_hash == digest:
             capture_id = self._insert_capture(article_id, sha, "unchanged")
             return StoreResult(capture_id, "unchanged", article_id, current.version)
-        collapse = _collapse(current, word_count(content.lead, content.paragraphs))
+        collapse = _collapse(current, content.body_words)
         if collapse:
             return self._skip(sha, article_id, collapse)
         reverted_to = self._older_version(article_id, digest)
         version = 1 if current is None else self._last_version(article_id) + 1
         outcome = "new" if version == 1 else "new_version"
         capture_id = self._insert_capture(article_id, sha, outcome)
-        columns = version_columns(content)
-        self._insert_version(article_id, version, capture_id, digest, columns, reverted_to)
+        self._insert_version(article_id, version, capture_id, digest, content.columns, reverted_to)
         if reverted_to is None:
-            dedupe.record(self.conn, article_id, version, digest, content.text, self.now)
+            dedupe.record(self.conn, article_id, version, content, self.now)
         return StoreResult(capture_id, outcome, article_id, version, reverted_to)
 
     def _skip(self, sha: str | None, article_id: int | None, reason: str) -> StoreResult:
@@ -239,40 +240,6 @@ def new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def content_hash_of(content: ContentRecord) -> str:
-    return content_hash(
-        title=content.title,
-        bylines=content.bylines,
-        lead=content.lead,
-        paragraphs=content.paragraphs,
-        subheadings=content.subheadings,
-        captions=content.captions,
-    )
-
-
-def version_columns(content: ContentRecord) -> dict[str, Any]:
-    """The columns of ``article_version`` that come from the parser."""
-
-    def dump(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
-    return {
-        "parser_version": content.parser_version,
-        "title": content.title,
-        "bylines": dump(list(content.bylines)),
-        "published": content.published,
-        "modified": content.modified,
-        "language": content.language,
-        "lead": content.lead,
-        "text": content.text,
-        "paragraphs": dump(list(content.paragraphs)),
-        "subheadings": dump(list(content.subheadings)),
-        "captions": dump(list(content.captions)),
-        "comment_form": dump(content.comment_form) if content.comment_form is not None else None,
-        "words": word_count(content.lead, content.paragraphs),
-    }
-
-
 def refresh(conn: sa.Connection, article_id: int, version: int, content: ContentRecord) -> bool:
     """Re-derive a stored version from the current parser; True when its fields changed.
 
@@ -282,9 +249,8 @@ def refresh(conn: sa.Connection, article_id: int, version: int, content: Content
     v, f = schema.article_version, schema.version_fingerprint
     where = sa.and_(v.c.article_id == article_id, v.c.version == version)
     before = conn.execute(sa.select(v.c.content_hash).where(where)).scalar_one()
-    digest = content_hash_of(content)
-    columns = version_columns(content)
-    conn.execute(v.update().where(where).values(content_hash=digest, **columns))
+    prepared = prepare(content)
+    conn.execute(v.update().where(where).values(content_hash=prepared.digest, **prepared.columns))
     conn.execute(f.delete().where(f.c.article_id == article_id, f.c.version == version))
-    dedupe.post(conn, article_id, version, dedupe.fingerprints(content.text))
-    return bool(before != digest)
+    dedupe.post(conn, article_id, version, list(prepared.prints))
+    return bool(before != prepared.digest)

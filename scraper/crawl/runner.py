@@ -3,8 +3,9 @@
 1. Start points go into the frontier (a home page, a sitemap or a feed); ``--refresh``
    makes every known URL due now; URLs leased by a crawl on this machine that died
    are released.
-2. The loop claims at most ``2 x concurrency`` due URLs at a time (memory stays flat
-   however large the frontier is) and runs one task per URL.
+2. The loop keeps at most ``2 x concurrency`` URLs in flight (memory stays flat
+   however large the frontier is), claiming due URLs in batches of at least half a
+   concurrency, and runs one task per URL.
 3. A task checks robots.txt, waits for a slot of the host (``HostGate``), and fetches
    with conditional GET.
 4. Sitemaps and feeds are read in a worker process; their URLs are queued.
@@ -21,7 +22,6 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import random
 import secrets
@@ -29,7 +29,7 @@ import socket
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,22 +41,28 @@ from urllib.parse import urlsplit
 from scraper.crawl.batch import GroupWriter
 from scraper.crawl.config import Source
 from scraper.crawl.hosts import HostGate
+from scraper.crawl.parsing import Listing, is_listing, work
 from scraper.crawl.robots import Robots
-from scraper.crawl.visit import Visit, process_page
+from scraper.crawl.visit import RECENT_URLS, RecentURLs, Visit, crawl_links, process_page
+from scraper.crawl.workers import parse_pool
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
 from scraper.pipeline import (
     NOT_MODIFIED,
     FetchReport,
+    Gated,
+    gate,
     store_before_parse,
     store_failure,
     store_not_modified,
+    store_parsed_many,
 )
 from storage import Archive, Claim, CrawlUpdate, FrontierURL, RunCounts, normalize_url
 
 T = TypeVar("T")
 NotModified = tuple[FetchedPage, datetime, CrawlUpdate | None]
+ParsedItem = tuple[FetchedPage, datetime, Gated, CrawlUpdate | None]
 OWNER_HOST = socket.gethostname()
 IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
@@ -79,7 +85,6 @@ class CrawlSettings:
     lease: timedelta = timedelta(minutes=2)
     parse_workers: int = 2  # 0: parse and store in the crawler's archive thread
     worker: bool = False  # one of several crawlers sharing the archive (slots in the DB)
-    db_url: str | None = None  # what worker processes open (the password stays in memory)
     user_agent: str = ""
 
 
@@ -155,17 +160,16 @@ class Crawler:
         self._runs: dict[str, int] = {}
         self._by_source: dict[str, Counter[str]] = {}
         self._source_of: dict[str, str] = {}
+        self._claim_batch = max(1, settings.concurrency // 2)
+        self._recent = RecentURLs(RECENT_URLS)
+        self._pages: GroupWriter[ParsedItem, FetchReport] = GroupWriter(self._store_parsed)
         self._not_modified: GroupWriter[NotModified, FetchReport] = GroupWriter(
             self._store_not_modified
         )
 
     async def run(self) -> CrawlStats:
         if self.settings.parse_workers > 0:
-            if not self.settings.db_url:
-                raise ValueError("parse workers need CrawlSettings.db_url")
-            # spawn, not fork: a forked child would share the parent's open connections
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.settings.parse_workers, mp_context=context)
+            self._pool = parse_pool(self.settings.parse_workers)
         status = "failed"
         try:
             await self._prepare()
@@ -232,7 +236,9 @@ class Crawler:
             room = self.settings.concurrency * 2 - len(pending)
             if budget is not None:
                 room = min(room, budget - claimed)
-            if room > 0:
+            # Claim in batches (a claim is a write transaction), but never let the
+            # window run dry: at least half of it is claimed at once.
+            if room > 0 and (room >= self._claim_batch or len(pending) < self._claim_batch):
                 claims = await self._in_db(
                     self.archive.claim, self.owner, room, self.settings.lease, self._sources_claimed
                 )
@@ -311,7 +317,9 @@ class Crawler:
 
     async def _visit(self, claim: Claim) -> None:
         source = self._sources.get(claim.source or "") or self.settings.sources[0]
-        visit = Visit(claim, source, self.owner, datetime.now(UTC), self._rng)
+        visit = Visit(
+            claim, source, self.owner, datetime.now(UTC), self._rng, self._recent.fresh
+        )
         self._source_of[claim.url] = source.name
         rules = await self._robots.rules(claim.url)
         await self._queue_robots_sitemaps(claim, rules.sitemaps, source)
@@ -357,22 +365,35 @@ class Crawler:
                 self._in_db(store_before_parse, page, visit.at, self.archive, update)
             )
             return
-        claim, source = visit.claim, visit.source
         if page.status == NOT_MODIFIED:  # nothing to parse: no trip to a worker
             update = visit.update(page=page)
             self._count(await self._not_modified.write((page, visit.at, update)))
             return
         if self._pool is None:
-            target: Archive | str = self.archive
-            report = await self._in_db(
-                process_page, target, page, claim, source, self.owner, visit.at
-            )
+            report = await self._in_db(process_page, self.archive, visit, page)
         else:
-            target = self.settings.db_url or ""
-            report = await self._in_pool(
-                process_page, target, page, claim, source, self.owner, visit.at
-            )
+            report = await self._parse_and_store(visit, page)
         self._count(report)
+
+    async def _parse_and_store(self, visit: Visit, page: FetchedPage) -> FetchReport:
+        """Steps 4-6 with workers: they read a listing, or parse, gate and prepare a page;
+        this process turns links into frontier entries and writes, the pages that
+        arrive together in one transaction."""
+        if not is_listing(page):
+            update = visit.update(page=page)
+            early = await self._in_db(store_before_parse, page, visit.at, self.archive, update)
+            if early is not None:
+                return early
+        done = await self._in_pool(work, page, visit.source.profile)
+        if isinstance(done, Listing):
+            return await self._in_db(visit.store_listing, page, done, self.archive)
+        parsed = crawl_links(done, visit.scope, visit.at)
+        update = visit.update(page=page, parsed=parsed)
+        gated = done.gated or gate(page, parsed.article)
+        return await self._pages.write((page, visit.at, gated, update))
+
+    async def _store_parsed(self, items: list[ParsedItem]) -> list[FetchReport]:
+        return await self._in_db(store_parsed_many, items, self.archive)
 
     async def _store_not_modified(self, items: list[NotModified]) -> list[FetchReport]:
         return await self._in_db(store_not_modified, items, self.archive)

@@ -11,25 +11,17 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scraper.crawl.config import Source
+from scraper.crawl.parsing import Listing, ParsedPage, parse, read_xml
 from scraper.crawl.schedule import feed_interval, next_visit
-from scraper.discover import (
-    Discovered,
-    DiscoveryError,
-    classify_url,
-    in_scope,
-    parse_feed,
-    parse_sitemap,
-    priority_of,
-    sniff,
-)
+from scraper.discover import classify_url, in_scope, priority_of
 from scraper.models import Article, FetchedPage
 from scraper.parse.profiles import Profile
-from scraper.pipeline import FetchReport, parse_page, store_before_parse, store_parsed
+from scraper.pipeline import FetchReport, store_before_parse, store_parsed
 from storage import (
     Archive,
     CaptureRecord,
@@ -37,7 +29,6 @@ from storage import (
     CrawlUpdate,
     FrontierURL,
     normalize_url,
-    open_archive,
 )
 
 CHANGED = ("new", "new_version")
@@ -78,29 +69,16 @@ class ParsedForCrawl:
     links: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A sitemap's or feed's entries, or why it could not be read."""
-
-    kind: str
-    urls: list[Discovered] = field(default_factory=list)
-    sitemaps: list[str] = field(default_factory=list)
-    error: str | None = None
-
-
-_FEED_LINK = re.compile(
-    rb"<link\b[^>]*\btype\s*=\s*[\"']?application/(?:rss|atom)\+xml[^>]*>", re.I
-)
-_HREF = re.compile(rb"\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.I)
-
-
 def parse_for_crawl(page: FetchedPage, scope: Scope, now: datetime) -> ParsedForCrawl:
-    """Parse a page and turn its links into frontier entries, in a worker process.
+    """Parse a page and turn its links into frontier entries (both steps in one
+    process: the inline crawl and the Scrapy peer of the benchmark)."""
+    return crawl_links(parse(page, scope.profile), scope, now)
 
-    The parser's own link list is used (the page is parsed once); announced feeds are
-    found by a scan of the ``<link>`` tags.
-    """
-    article = parse_page(page, scope.profile)
+
+def crawl_links(parsed: ParsedPage, scope: Scope, now: datetime) -> ParsedForCrawl:
+    """The in-scope links of a parsed page (the parser's own link list, which it
+    found in one pass, and the feeds the head announces) as frontier entries."""
+    article = parsed.article
     if isinstance(article, str):
         return ParsedForCrawl(article)
     links: dict[str, Link] = {}
@@ -108,7 +86,7 @@ def parse_for_crawl(page: FetchedPage, scope: Scope, now: datetime) -> ParsedFor
         link = _link_of(url, scope, now)
         if link is not None:
             links.setdefault(link.url, link)
-    for href in _feeds(page):
+    for href in parsed.feeds:
         if scope.allows(href, listing=True):
             links.setdefault(href, Link(normalize_url(href), _host(href), "feed", FEED_PRIORITY))
     return ParsedForCrawl(replace(article, links=()), tuple(links.values()))
@@ -140,32 +118,8 @@ def _link_of(url: str, scope: Scope, now: datetime) -> Link | None:
     return link
 
 
-def _feeds(page: FetchedPage) -> list[str]:
-    head = page.content[:200_000]
-    out = []
-    for tag in _FEED_LINK.findall(head):
-        match = _HREF.search(tag)
-        if match:
-            out.append(urljoin(page.url, match[1].decode("utf-8", "replace")))
-    return out
-
-
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def read_xml(page: FetchedPage) -> Listing | None:
-    """The entries of a sitemap or feed; None when the body is neither."""
-    kind = sniff(page.content, page.content_type)
-    if kind not in ("sitemap", "feed"):
-        return None
-    try:
-        if kind == "feed":
-            return Listing(kind, parse_feed(page.content, page.url))
-        result = parse_sitemap(page.content, page.url)
-        return Listing(kind, result.urls, result.sitemaps)
-    except DiscoveryError as err:
-        return Listing(kind, error=f"unreadable {kind}: {err}")
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -308,11 +262,6 @@ class Visit:
         return FetchReport(page.requested_url, page.status, result.outcome, error=reason)
 
 
-_WORKER_ARCHIVES: dict[str, Archive] = {}
-_WORKER_RECENT: dict[str, RecentURLs] = {}
-_WORKER_RNG = random.Random()
-
-
 class RecentURLs:
     """URLs queued lately, so a link found on every page is sent to the archive once,
     not with every page. Bounded: the oldest are forgotten first (the frontier ignores
@@ -331,38 +280,18 @@ class RecentURLs:
         return True
 
 
-RECENT_URLS = 100_000  # links remembered as queued, per process: ~10 MB
+RECENT_URLS = 20_000  # links remembered as queued: ~2 MB
 
 
-def process_page(
-    target: Archive | str,
-    page: FetchedPage,
-    claim: Claim,
-    source: Source,
-    owner: str,
-    at: datetime,
-) -> FetchReport:
-    """Steps 4-6 for one fetched page: read a listing, or skip/parse/store the page.
-
-    ``target`` is the archive itself (inline), or its URL in a worker process, which
-    opens the archive once and then parses and stores pages in parallel with the
-    other workers: the archive's write path is safe for concurrent writers.
-    """
-    archive = target if isinstance(target, Archive) else _worker_archive(target)
-    recent = _WORKER_RECENT.setdefault("", RecentURLs(RECENT_URLS))
-    visit = Visit(claim, source, owner, at, _WORKER_RNG, recent.fresh)
+def process_page(archive: Archive, visit: Visit, page: FetchedPage) -> FetchReport:
+    """Steps 4-6 for one fetched page in one thread (``--parse-workers 0``): read a
+    listing, or skip/parse/store the page."""
     found = read_xml(page) if page.status < 300 else None
     if found is not None:
         return visit.store_listing(page, found, archive)
-    early = store_before_parse(page, at, archive, visit.update(page=page))
+    early = store_before_parse(page, visit.at, archive, visit.update(page=page))
     if early is not None:
         return early
-    parsed = parse_for_crawl(page, visit.scope, at)
+    parsed = parse_for_crawl(page, visit.scope, visit.at)
     update = visit.update(page=page, parsed=parsed)
-    return store_parsed(page, at, parsed.article, archive, update)
-
-
-def _worker_archive(url: str) -> Archive:
-    if url not in _WORKER_ARCHIVES:
-        _WORKER_ARCHIVES[url] = open_archive(url)
-    return _WORKER_ARCHIVES[url]
+    return store_parsed(page, visit.at, parsed.article, archive, update)

@@ -196,22 +196,27 @@ def _scorable(node: LexborNode, tag: str) -> bool:
         [child.tag for child in node.iter()])  # a list: no generator frame per child
 
 
-def _open_path(node: LexborNode, root: LexborNode, open_: dict[int, bool],
+def _open_path(parent: LexborNode, root_id: int, open_: dict[int, bool],
                density: Density | None) -> bool:
-    """The walk from ``root`` reaches ``node``: no ancestor below ``root`` is unlikely or
-    a paragraph (``open_``: elements the walk descends through, memoised)."""
-    path: list[LexborNode] = []
-    current = node.parent
-    while current is not None and current.mem_id != root.mem_id:
-        known = open_.get(current.mem_id)
-        if known is not None:
+    """The walk from the root (``mem_id`` ``root_id``) reaches the children of ``parent``,
+    an element it does not know yet: no ancestor below the root, ``parent`` included, is
+    unlikely or a paragraph (``open_``: elements the walk descends through, memoised)."""
+    path: list[tuple[int, LexborNode]] = []
+    current: LexborNode | None = parent
+    state = True
+    while current is not None:
+        key = current.mem_id
+        if key == root_id:
             break
-        path.append(current)
+        known = open_.get(key)
+        if known is not None:
+            state = known
+            break
+        path.append((key, current))
         current = current.parent
-    state = True if current is None or current.mem_id == root.mem_id else open_[current.mem_id]
-    for ancestor in reversed(path):  # elements no selector matched: only unlikely closes
+    for key, ancestor in reversed(path):  # elements no selector matched: only unlikely closes
         state = state and not _unlikely_node(ancestor, ancestor.tag or "", density)
-        open_[ancestor.mem_id] = state
+        open_[key] = state
     return state
 
 
@@ -232,8 +237,11 @@ def scorable_paragraphs(root: LexborNode, density: Density | None = None) -> lis
         if key == root_id:
             continue
         parent = node.parent
-        known = open_.get(parent.mem_id) if parent is not None else None
-        reached = _open_path(node, root, open_, density) if known is None else known
+        if parent is None:
+            reached = True
+        else:
+            known = open_.get(parent.mem_id)
+            reached = _open_path(parent, root_id, open_, density) if known is None else known
         if not reached:
             open_[key] = False
             continue

@@ -13,8 +13,9 @@ skips comment boxes (``comment``/``comments`` hints), so comments never reach
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -22,7 +23,14 @@ from scraper.models import Comment
 from scraper.parse.dates import parse_text_date
 from scraper.parse.jsonld import JsonObject, id_index, names, text_value, types_of
 from scraper.parse.metadata import normalize_date
-from scraper.parse.text import ancestors, attr, node_text, normalize_space, tokens_of
+from scraper.parse.text import (
+    HINT_CACHE_SIZE,
+    ancestors,
+    attr,
+    node_text,
+    normalize_space,
+    tokens_of,
+)
 from scraper.parse.vocab import (
     COMMENT_AUTHOR_TOKENS,
     COMMENT_BODY_TOKENS,
@@ -50,38 +58,65 @@ _WIDE_SELECTOR = ('[class*="omment" i], [class*="omentario" i], [itemprop*="comm
 _CLASSLESS_SELECTOR = '[itemprop~="comment" i], [itemtype$="/Comment"]'
 
 
+@lru_cache(maxsize=HINT_CACHE_SIZE)
+def _item_values(itemprop: str, itemtype: str, class_: str) -> bool:
+    """``is_comment_item`` on the attribute values (cached: a thread repeats them)."""
+    if "comment" in itemprop.lower().split():
+        return True
+    if itemtype.rstrip("/").endswith("/Comment"):
+        return True
+    return not COMMENT_ITEM_CLASSES.isdisjoint(class_.lower().split())
+
+
+def _is_item_attrs(attrs: dict[str, str | None]) -> bool:
+    return _item_values(attrs.get("itemprop") or "", attrs.get("itemtype") or "",
+                        attrs.get("class") or "")
+
+
 def is_comment_item(node: LexborNode) -> bool:
-    attrs = node.attributes
-    if "comment" in (attrs.get("itemprop") or "").lower().split():
-        return True
-    if (attrs.get("itemtype") or "").rstrip("/").endswith("/Comment"):
-        return True
-    return not COMMENT_ITEM_CLASSES.isdisjoint((attrs.get("class") or "").lower().split())
+    return _is_item_attrs(node.attributes)
 
 
 Attrs = dict[str, str | None]
-#: An element of a comment item with its attribute dict (read once per element).
-Own = list[tuple[LexborNode, Attrs]]
 #: Tokens of an author/date element, or of any ``meta`` wrapper (``name`` alone marks
 #: the author's name inside the line, not the line).
 _META_TOKENS = (COMMENT_AUTHOR_TOKENS | COMMENT_DATE_TOKENS | {"meta"}) - {"name"}
 _META_TAGS = frozenset({"time", "footer", "header"})
+#: An element none of the field finders can pick or skip has none of these attributes
+#: (``itemtype`` marks a nested item) and none of these tags: it is left out of ``Own``.
+_TELLING_ATTRS = frozenset({"class", "id", "itemprop", "itemtype"})
+_TELLING_TAGS = _META_TAGS | {"cite", "p"}
+_NO_TOKENS: frozenset[str] = frozenset()  # ``tokens_of("", "")``
 
 
-def _in_form(node: LexborNode) -> bool:
-    return any(a.tag == "form" for a in ancestors(node))
+class Element(NamedTuple):
+    """An element of a comment item, with what the field finders ask of it (read once)."""
+
+    node: LexborNode
+    key: int  # ``mem_id``
+    tag: str
+    attrs: Attrs
+    tokens: frozenset[str]  # ``hint_tokens``
+    props: tuple[str, ...]  # ``itemprop`` words, lower-cased
 
 
-def own_nodes(item: LexborNode, items: set[int]) -> list[LexborNode]:
-    """Elements of ``item`` outside nested comment items, in document order."""
-    found: list[LexborNode] = []
-    stack = list(reversed(list(item.iter())))
-    while stack:
-        node = stack.pop()
-        if node.mem_id in items:
-            continue
-        found.append(node)
-        stack.extend(reversed(list(node.iter())))
+#: The elements of a comment item outside nested comment items, in document order,
+#: those without any telling attribute or tag left out.
+Own = list[Element]
+
+
+def _telling(nodes: Iterable[LexborNode]) -> list[Element]:
+    """The ``Element`` of every element with a telling attribute or tag, in order (HTML
+    comment nodes have neither)."""
+    found: list[Element] = []
+    new = tuple.__new__  # ``Element(...)`` parses its arguments in Python: 3x slower
+    for node in nodes:
+        attrs, tag = node.attributes, node.tag or ""
+        if tag in _TELLING_TAGS or not _TELLING_ATTRS.isdisjoint(attrs):
+            class_, id_, prop = attrs.get("class"), attrs.get("id"), attrs.get("itemprop")
+            tokens = tokens_of(class_ or "", id_ or "") if class_ or id_ else _NO_TOKENS
+            found.append(new(Element, (node, node.mem_id, tag, attrs, tokens,
+                                       tuple(prop.lower().split()) if prop else ())))
     return found
 
 
@@ -93,26 +128,29 @@ def _clean_author(text: str) -> str | None:
     return name if 0 < len(name) <= MAX_AUTHOR_CHARS else None
 
 
-def _tokens(attrs: Attrs) -> frozenset[str]:
-    return tokens_of(attrs.get("class") or "", attrs.get("id") or "")
+def _in_author(node: LexborNode) -> bool:
+    return any("author" in attr(x, "itemprop").lower() for x in ancestors(node))
 
 
-def _prop(attrs: Attrs) -> list[str]:
-    return (attrs.get("itemprop") or "").lower().split()
+def marked(own: Own) -> Own:
+    """The elements with ``itemprop`` words or class/id tokens: the only ones the author
+    and text kinds but ``<cite>`` and paragraphs can hold (``fn`` is a class token)."""
+    return [e for e in own if e.props or e.tokens]
 
 
-def _author_groups(own: Own) -> Iterator[list[LexborNode]]:
-    """Author candidates, best kind first (each list computed only when reached)."""
-    yield [n for n, a in own if "name" in _prop(a)
-           and any("author" in attr(x, "itemprop").lower() for x in ancestors(n))]
-    yield [n for n, a in own if "fn" in (a.get("class") or "").split()]
-    yield [n for n, a in own if "author" in _prop(a)]
-    yield [n for n, a in own if not COMMENT_AUTHOR_TOKENS.isdisjoint(_tokens(a))]
-    yield [n for n, _ in own if n.tag == "cite"]
+def _author_groups(own: Own, marks: Own) -> Iterator[list[LexborNode]]:
+    """Author candidates, best kind first (each list computed only when reached;
+    ``marks``: ``marked(own)``)."""
+    if marks:
+        yield [e.node for e in marks if "name" in e.props and _in_author(e.node)]
+        yield [e.node for e in marks if "fn" in (e.attrs.get("class") or "").split()]
+        yield [e.node for e in marks if "author" in e.props]
+        yield [e.node for e in marks if not COMMENT_AUTHOR_TOKENS.isdisjoint(e.tokens)]
+    yield [e.node for e in own if e.tag == "cite"]
 
 
-def comment_author(own: Own) -> str | None:
-    for group in _author_groups(own):
+def comment_author(own: Own, marks: Own) -> str | None:
+    for group in _author_groups(own, marks):
         for node in group:
             name = _clean_author(node_text(node))
             if name:
@@ -121,14 +159,14 @@ def comment_author(own: Own) -> str | None:
 
 
 def comment_date(own: Own) -> str | None:
-    for node, a in own:
-        if node.tag == "time" or a.get("itemprop") in ("dateCreated", "datePublished"):
-            found = normalize_date(a.get("datetime") or a.get("content") or None)
+    for e in own:
+        if e.tag == "time" or e.attrs.get("itemprop") in ("dateCreated", "datePublished"):
+            found = normalize_date(e.attrs.get("datetime") or e.attrs.get("content") or None)
             if found:
                 return found
-    for node, a in own:
-        if node.tag == "time" or not COMMENT_DATE_TOKENS.isdisjoint(_tokens(a)):
-            found = parse_text_date(node_text(node))
+    for e in own:
+        if e.tag == "time" or not COMMENT_DATE_TOKENS.isdisjoint(e.tokens):
+            found = parse_text_date(node_text(e.node))
             if found:
                 return found
     return None
@@ -139,77 +177,149 @@ def _paragraphs(node: LexborNode) -> str:
     return "\n\n".join(paragraphs) if paragraphs else node_text(node)
 
 
-def meta_holders(items: list[LexborNode], attrs: dict[int, Attrs]) -> set[int]:
-    """``mem_id`` of every element in the items that is, or holds, an author/date element
-    (a wrapper around the comment's author/date line, not its text): each such element
-    climbs until an element already marked, so the whole set costs one pass. Every
-    element's attribute dict is stored in ``attrs`` on the way."""
-    holders: set[int] = set()
-    for item in items:
-        if item.mem_id in attrs:
-            continue  # nested in an item already walked: its elements are all seen
-        for node in item.css("*"):
-            key = node.mem_id
-            if key in attrs:
-                continue
-            found = attrs[key] = node.attributes
-            meta = node.tag in _META_TAGS or not _META_TOKENS.isdisjoint(_tokens(found))
-            current: LexborNode | None = node if meta else None
-            while current is not None and current.mem_id not in holders:
-                holders.add(current.mem_id)
-                current = current.parent
-    return holders
+def _text_groups(marks: Own, walk: Walk) -> Iterator[list[LexborNode]]:
+    """Text candidates, best kind first; the second and third kinds never hold an
+    author/date element (``walk.holders()`` is asked only when one is found)."""
+    if not marks:
+        return
+    yield [e.node for e in marks if "text" in e.props]
+    for tokens in (COMMENT_TEXT_TOKENS, COMMENT_BODY_TOKENS):
+        found = [e for e in marks if not tokens.isdisjoint(e.tokens)]
+        yield [e.node for e in found if e.key not in walk.holders()] if found else []
 
 
-def _text_groups(own: Own, holders: set[int]) -> Iterator[list[LexborNode]]:
-    yield [n for n, a in own if "text" in _prop(a)]
-    bodies = [(n, a) for n, a in own if n.mem_id not in holders]
-    yield [n for n, a in bodies if not COMMENT_TEXT_TOKENS.isdisjoint(_tokens(a))]
-    yield [n for n, a in bodies if not COMMENT_BODY_TOKENS.isdisjoint(_tokens(a))]
-
-
-def comment_text(own: Own, holders: set[int]) -> str:
+def comment_text(own: Own, marks: Own, walk: Walk) -> str:
     """``itemprop=text``, else a content/text/message element, else a body element, else
-    the item's own paragraphs (``holders``: ``meta_holders``)."""
-    for group in _text_groups(own, holders):
+    the item's own paragraphs (``marks``: ``marked(own)``)."""
+    for group in _text_groups(marks, walk):
         for node in group:
             text = _paragraphs(node)
             if text:
                 return text
-    return "\n\n".join(t for n, _ in own if n.tag == "p" and (t := node_text(n)))
+    return "\n\n".join(t for e in own if e.tag == "p" and (t := node_text(e.node)))
 
 
-def _attrs_of(node: LexborNode, attrs: dict[int, Attrs]) -> Attrs:
-    """The attribute dict ``meta_holders`` stored, else read now (a comment node)."""
-    found = attrs.get(node.mem_id)
-    return found if found is not None else node.attributes
+def _is_meta(element: Element) -> bool:
+    return element.tag in _META_TAGS or not _META_TOKENS.isdisjoint(element.tokens)
 
 
-def _candidates(tree: LexborHTMLParser) -> list[LexborNode]:
-    """The elements ``ITEM_SELECTOR`` matches, in document order, each once."""
+class Walk:
+    """One ``traverse()`` of each outermost comment item (its elements read once): the
+    ``Own`` elements of every item under it, and (on demand) the author/date holders."""
+
+    def __init__(self, items: list[LexborNode], ids: set[int]) -> None:
+        self.own: dict[int, Own] = {}
+        self._ids = ids
+        self._walked: list[list[Element]] = []
+        self._holders: set[int] | None = None
+        seen: set[int] = set()
+        for item in items:
+            if item.mem_id not in seen:  # else nested in an item already walked
+                elements = _telling(item.traverse())  # the item first: it is telling
+                seen.update([e.key for e in elements])
+                self._walked.append(elements)
+                self._split(elements)
+
+    def holders(self) -> set[int]:
+        """``mem_id`` of every element that is, or holds, an author/date element (a
+        wrapper around the comment's author/date line, not its text): each such element
+        climbs until an element already marked, so the whole set costs one pass."""
+        if self._holders is None:
+            self._holders = set()
+            for elements in self._walked:
+                self._mark_holders(elements, self._holders)
+        return self._holders
+
+    @staticmethod
+    def _mark_holders(elements: list[Element], holders: set[int]) -> None:
+        for element in elements:
+            if not _is_meta(element):
+                continue
+            current: LexborNode | None = element.node
+            while current is not None and current.mem_id not in holders:
+                holders.add(current.mem_id)
+                current = current.parent
+
+    def _split(self, elements: list[Element]) -> None:
+        """Elements (the item first, then its subtree in document order) to the own
+        lists of their nearest comment item; nested items belong to none of them."""
+        ids, rest = self._ids, elements[1:]
+        if ids.isdisjoint([e.key for e in rest]):  # no nested item: one own list
+            self.own[elements[0].key] = rest
+            return
+        self.own[elements[0].key] = []
+        owner: dict[int, int] = {}
+        for element in rest:
+            if element.key in ids:
+                self.own[element.key] = []
+            else:
+                self.own[self._owner(element.node, owner)].append(element)
+
+    def _owner(self, node: LexborNode, owner: dict[int, int]) -> int:
+        """``mem_id`` of the nearest comment item above ``node`` (climbs memoised)."""
+        path: list[int] = []
+        current = node.parent
+        while current is not None and current.mem_id not in self._ids:
+            if current.mem_id in owner:
+                found = owner[current.mem_id]
+                break
+            path.append(current.mem_id)
+            current = current.parent
+        else:
+            found = current.mem_id if current is not None else -1
+        owner.update(dict.fromkeys(path, found))
+        return found
+
+
+def _items(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The elements ``ITEM_SELECTOR`` matches that are comment items, in document order,
+    each once (their attributes read once)."""
     wide = {n.mem_id: n for n in tree.css(_WIDE_SELECTOR)}  # a node may match twice
-    classless = [key for key, n in wide.items() if "class" not in n.attributes]
-    if classless:
+    found = [(key, node, node.attributes) for key, node in wide.items()]
+    exact: set[int] = set()
+    if any("class" not in attrs for _, _, attrs in found):
         exact = {n.mem_id for n in tree.css(_CLASSLESS_SELECTOR)}
-        for key in classless:
-            if key not in exact:
-                del wide[key]
-    return list(wide.values())
+    return [node for key, node, attrs in found
+            if ("class" in attrs or key in exact) and _is_item_attrs(attrs)]
+
+
+def _outside_forms(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The nodes with no ``<form>`` among their ancestors (climbs memoised)."""
+    known: dict[int, bool] = {}
+    kept: list[LexborNode] = []
+    for node in nodes:
+        path: list[int] = []
+        current, answer = node.parent, False
+        while current is not None:
+            tag, key = current.tag, current.mem_id
+            if tag in (None, "-document"):
+                break
+            if key in known:
+                answer = known[key]
+                break
+            path.append(key)
+            if tag == "form":
+                answer = True
+                break
+            current = current.parent
+        known.update(dict.fromkeys(path, answer))
+        if not answer:
+            kept.append(node)
+    return kept
 
 
 def dom_comments(tree: LexborHTMLParser) -> list[Comment]:
-    items = [n for n in _candidates(tree) if is_comment_item(n) and not _in_form(n)]
+    items = _outside_forms(_items(tree))
     if not items:
         return []
-    ids = {n.mem_id for n in items}
-    attrs: dict[int, Attrs] = {}
-    holders = meta_holders(items[:MAX_COMMENTS], attrs)
+    walk = Walk(items[:MAX_COMMENTS], {n.mem_id for n in items})
     found: list[Comment] = []
     for item in items[:MAX_COMMENTS]:
-        own = [(n, _attrs_of(n, attrs)) for n in own_nodes(item, ids)]
-        text = comment_text(own, holders)
+        own = walk.own[item.mem_id]
+        marks = marked(own)
+        text = comment_text(own, marks, walk)
         if text:
-            found.append(Comment(comment_author(own), comment_date(own), text))
+            found.append(Comment(comment_author(own, marks), comment_date(own), text))
     return found
 
 

@@ -209,6 +209,9 @@ _TIME = re.compile(
     re.I)
 #: Years outside this range are page furniture ("© 1887"), not publication dates.
 MIN_YEAR, MAX_YEAR = 1990, 2100
+#: Every textual date holds a year, four digits in a row (``\d{4}`` scans slower): each
+#: pattern above asks for one, so a text without such a run holds no date.
+_YEAR = re.compile(r"\d\d\d\d")
 #: A time is looked for this many characters after the date.
 TIME_WINDOW = 30
 #: A labelled date is looked for in an element of at most this many characters; a
@@ -221,6 +224,8 @@ LABEL_LEVELS = 2
 
 def _find_date(text: str, month_first: bool) -> tuple[int, int, int, int] | None:
     """(year, month, day, end offset) of the first absolute date in ``text``."""
+    if _YEAR.search(text) is None:  # one quick scan instead of four slow ones
+        return None
     found: list[tuple[int, int, int, int, int]] = []  # (start, year, month, day, end)
     for m in _DAY_MONTH_YEAR.finditer(text):
         found.append((m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1]), m.end()))
@@ -311,8 +316,6 @@ def _holder(text_node: LexborNode) -> LexborNode | None:
 _PIECE_SEP = "\x00"
 #: Elements whose text is code: ``text_dates`` never reads a date in their text nodes.
 _CODE_SELECTOR = "script:not(:empty), style:not(:empty)"
-#: Every textual date holds a year, four digits in a row (``\d{4}`` scans slower).
-_YEAR = re.compile(r"\d\d\d\d")
 #: Characters that case-insensitive matching (``re.I``) equates with a letter other than
 #: their ``str.lower``: "İ" (which lowers to two characters), "ı" and "ſ" (``re._casefix``).
 _CASE_TWINS = str.maketrans({"\u0130": "i", "ı": "i", "ſ": "s"})

@@ -71,8 +71,14 @@ def maximize(tag: Tag) -> Tag:
     return tag
 
 
+#: Distinct raw language values remembered by ``minimize_language``: a site uses a few.
+LANGUAGE_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=LANGUAGE_CACHE_SIZE)
 def minimize_language(raw: str | None) -> str | None:
-    """CLDR "remove likely subtags": the shortest tag that maximises to the same tag."""
+    """CLDR "remove likely subtags": the shortest tag that maximises to the same tag
+    (cached: every page of a site asks for the same few values)."""
     tag = parse_tag(raw)
     if tag is None:
         return None

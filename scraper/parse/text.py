@@ -153,6 +153,13 @@ def iter_text_parts(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> Itera
 
 def node_text(node: LexborNode, skip: frozenset[str] = SKIP_TAGS) -> str:
     """The text a reader sees in ``node``, whitespace-normalised."""
+    child = node.first_child
+    if child is not None and child.next is None and child.tag == "-text":
+        # One text node (most paragraphs): its text, without a walk. The spaces a block
+        # element adds around its parts are stripped by ``normalize_space`` anyway.
+        tag = node.tag
+        if not (tag is None or tag in skip or tag.startswith("-")):
+            return normalize_space(child.text_content or "")
     return normalize_space("".join(iter_text_parts(node, skip)))
 
 

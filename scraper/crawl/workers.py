@@ -1,0 +1,39 @@
+"""The crawler's parse workers: spawned processes that import the parser only.
+
+``parse_pool`` starts them with the ``spawn`` method (a forked child would share the
+parent's database connections and event loop). A spawned child first re-runs the
+parent's ``__main__`` so that objects defined there can be unpickled, and for the
+``scraper`` console script that is a wrapper whose one import is the whole CLI: the
+HTTP client, the archive and SQLAlchemy, about 55 MB a worker that it never uses.
+Marked as the package's ``scraper.__main__`` (what ``python -m scraper`` runs), the
+wrapper is skipped by the children, which then import only what ``work`` needs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+
+CONSOLE_SCRIPTS = ("scraper", "scraper.exe", "scraper-script.py")
+
+
+def parse_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` spawned processes for ``scraper.crawl.parsing.work``."""
+    lean_main()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def lean_main() -> bool:
+    """Mark the console script's ``__main__`` so that spawned children skip re-running
+    it; True when it was the console script (another program's main is left alone)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or getattr(main, "__spec__", None) is not None or not path:
+        return False
+    if Path(path).name not in CONSOLE_SCRIPTS:
+        return False
+    main.__spec__ = ModuleSpec("scraper.__main__", None)
+    return True
