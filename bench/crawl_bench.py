@@ -1,7 +1,7 @@
 """Crawl benchmark: ``scraper crawl`` against Scrapy on a local static news site.
 
 Usage: python bench/crawl_bench.py [--articles 5000] [--concurrency 16] [--keep]
-       [--skip-scrapy] [--profile]
+       [--skip-scrapy] [--skip-scrapy-light] [--skip-scrapy-samework] [--profile]
 
 1. Generates the site (``bench/crawl_site.py``) into a temporary folder, with the
    sitemaps, feed and robots.txt pointing at a free port of 127.0.0.1.
@@ -14,20 +14,34 @@ Usage: python bench/crawl_bench.py [--articles 5000] [--concurrency 16] [--keep]
      --concurrency C --per-host C --max-depth 3 --json``;
    - ours, recrawl of the unchanged site: the same with ``--refresh`` (every known URL
      due now, revisited with conditional GET: nginx answers 304);
-   - Scrapy: ``scrapy runspider bench/scrapy_spider.py`` at the same concurrency and
-     depth (selectolax parse, one SQLite row per article).
+   - Scrapy, light peer: ``scrapy runspider bench/scrapy_spider.py`` at the same
+     concurrency and depth (selectolax with the site's own CSS for headline, byline
+     and paragraphs, one SQLite row per article): the issue's peer, doing less per
+     page than we do;
+   - Scrapy, same-work peer: ``scrapy runspider bench/scrapy_samework.py``, same
+     settings: Scrapy fetches and schedules, and every response goes through our
+     per-page step (``store_before_parse``, ``parse_page`` via ``parse_for_crawl``,
+     ``store_parsed``: full generic extraction, raw snapshot, versions, duplicates)
+     into an archive of our own (``samework.db``), without our frontier. It measures
+     our engine (fetching, scheduling, parse workers, archive thread) against Scrapy's
+     with the per-page work held equal.
+   ``--skip-scrapy-light`` and ``--skip-scrapy-samework`` leave out one peer,
+   ``--skip-scrapy`` both.
 4. Measures, per run: wall seconds; pages (ours: the JSON summary's ``pages``, and the
-   captures and articles in the archive; Scrapy: responses received and articles in its
-   database); CPU seconds of the whole process tree (the delta of
-   ``getrusage(RUSAGE_CHILDREN)`` around the wait: it includes the parse worker
-   processes, which their parent reaps before it exits); peak memory of the tree (the
-   RSS of the process and all its descendants, summed, polled from ``/proc`` every
-   ``POLL_S``; the table gives the peak of that sum, and the peak of the summed PSS,
-   which counts the pages forked workers share with their parent once); the CPU
-   seconds of each thread and child process, last seen in ``/proc`` (where the time
-   goes: the event loop, the archive thread, the parse workers).
+   captures and articles in the archive; Scrapy: responses received, robots.txt
+   included, and the articles in its database, and for the same-work peer the
+   captures of its archive, robots.txt not included); CPU seconds of the whole process
+   tree (the delta of ``getrusage(RUSAGE_CHILDREN)`` around the wait: it includes the
+   parse worker processes, which their parent reaps before it exits); peak memory of
+   the tree (the RSS of the process and all its descendants, summed, polled from
+   ``/proc`` every ``POLL_S``; the table gives the peak of that sum, and the peak of
+   the summed PSS, which counts the pages forked workers share with their parent
+   once); the CPU seconds of each thread and child process, last seen in ``/proc``
+   (where the time goes: the event loop, the archive thread, the parse workers).
+   Ratios of our first crawl are printed against each peer that ran: pages/s, CPU s
+   per page, peak RSS MB and peak PSS MB.
 
-``--profile`` adds a fourth run: ours, first crawl with ``--parse-workers 0`` under
+``--profile`` adds one more run: ours, first crawl with ``--parse-workers 0`` under
 cProfile into a fresh archive, and prints the functions with the most cumulative and
 own time (wall time of that run is inflated by the profiler; use it for shares only).
 """
@@ -77,6 +91,29 @@ class Run:
     @property
     def rate(self) -> float:
         return self.pages / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def cpu_per_page(self) -> float:
+        return self.cpu_s / self.pages if self.pages else 0.0
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A Scrapy spider of ``bench/``, run the same way, with its database tables."""
+
+    key: str  # file stem of its database and stats
+    name: str  # its row in the table
+    spider: str
+    tables: tuple[str, ...]
+
+
+LIGHT = Peer("scrapy", "Scrapy 2.x + selectolax (light)", "scrapy_spider.py", ("article",))
+SAMEWORK = Peer(
+    "samework",
+    "Scrapy 2.x + our parser and archive (same work)",
+    "scrapy_samework.py",
+    ("capture", "article"),
+)
 
 
 def free_port() -> int:
@@ -298,12 +335,12 @@ def ours(work: Path, url: str, conc: int, refresh: bool, name: str) -> Run:
     return run
 
 
-def scrapy(work: Path, url: str, conc: int) -> Run:
-    db, stats = work / "scrapy.db", work / "scrapy-stats.json"
+def scrapy(work: Path, url: str, conc: int, peer: Peer) -> Run:
+    db, stats = work / f"{peer.key}.db", work / f"{peer.key}-stats.json"
     cmd = [
         str(VENV_BIN / "scrapy"),
         "runspider",
-        str(ROOT / "bench" / "scrapy_spider.py"),
+        str(ROOT / "bench" / peer.spider),
         "-a",
         f"start={url}",
         "-a",
@@ -317,13 +354,16 @@ def scrapy(work: Path, url: str, conc: int) -> Run:
         "-s",
         "DEPTH_LIMIT=3",
     ]
-    run, _ = measure("Scrapy 2.x + selectolax", cmd, work)
+    run, _ = measure(peer.name, cmd, work)
     data = json.loads(stats.read_text(encoding="utf-8"))
     run.pages = int(data.get("response_received_count", 0))
     run.extra.update(
-        db=db_counts(db, ("article",)),
+        db=db_counts(db, peer.tables),
         status={k: v for k, v in data.items() if "status_count" in k},
     )
+    outcomes = {k.rpartition("/")[2]: v for k, v in data.items() if "/outcome/" in k}
+    if outcomes:  # the same-work peer counts our archive's outcomes
+        run.extra["outcomes"] = outcomes
     return run
 
 
@@ -380,7 +420,7 @@ def table(runs: list[Run]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        per = 1000 * r.cpu_s / r.pages if r.pages else 0.0
+        per = 1000 * r.cpu_per_page
         lines.append(
             f"| {r.name} | {r.pages} | {r.wall_s:.1f} | {r.rate:.1f} | "
             f"{r.cpu_s:.1f} | {per:.2f} | {r.peak_mb:.0f} | {r.peak_pss_mb:.0f} |"
@@ -388,16 +428,31 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def ratios(first: Run, again: Run, peer: Run | None) -> list[str]:
+def ratios(first: Run, again: Run, peers: list[Run]) -> list[str]:
     out = [f"recrawl / first crawl, pages/s: {again.rate / first.rate:.2f}x (target >= 5x)"]
-    if peer is not None and peer.rate > 0:
-        out += [
-            f"ours / Scrapy, pages/s: {first.rate / peer.rate:.2f}x (target >= 2x, aim 3x)",
-            f"ours / Scrapy, CPU s per page: "
-            f"{(first.cpu_s / first.pages) / (peer.cpu_s / peer.pages):.2f}",
-            f"ours / Scrapy, peak MB: {first.peak_mb / peer.peak_mb:.2f} (target < 1)",
-        ]
+    for peer in peers:
+        out += peer_ratios(first, peer)
     return out
+
+
+def peer_ratios(first: Run, peer: Run) -> list[str]:
+    """Our first crawl against one Scrapy peer, each line naming the peer."""
+    if peer.rate <= 0 or not peer.cpu_per_page or not peer.peak_mb or not peer.peak_pss_mb:
+        return [f"ours / {peer.name}: no pages, no ratio"]
+    label = f"ours / {peer.name}"
+    return [
+        f"{label}, pages/s: {first.rate / peer.rate:.2f}x (target >= 2x, aim 3x)",
+        f"{label}, CPU s per page: {first.cpu_per_page / peer.cpu_per_page:.2f}",
+        f"{label}, peak RSS MB: {first.peak_mb / peer.peak_mb:.2f} (target < 1)",
+        f"{label}, peak PSS MB: {first.peak_pss_mb / peer.peak_pss_mb:.2f} (target < 1)",
+    ]
+
+
+def peers_to_run(args: argparse.Namespace) -> list[Peer]:
+    if args.skip_scrapy:
+        return []
+    chosen = [] if args.skip_scrapy_light else [LIGHT]
+    return chosen if args.skip_scrapy_samework else [*chosen, SAMEWORK]
 
 
 def bench(args: argparse.Namespace, work: Path) -> None:
@@ -411,9 +466,8 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     try:
         runs = [ours(work, url, args.concurrency, False, "ours, first crawl")]
         runs.append(ours(work, url, args.concurrency, True, "ours, recrawl (--refresh)"))
-        peer = None if args.skip_scrapy else scrapy(work, url, args.concurrency)
-        if peer is not None:
-            runs.append(peer)
+        peers = [scrapy(work, url, args.concurrency, p) for p in peers_to_run(args)]
+        runs += peers
         if args.profile:
             profile(work, url, args.concurrency)
     finally:
@@ -421,7 +475,7 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     print(f"\nconcurrency {args.concurrency}, {args.articles} articles, nginx on {url}\n")
     print(table(runs))
     print()
-    for line in ratios(runs[0], runs[1], peer):
+    for line in ratios(runs[0], runs[1], peers):
         print(line)
     for r in runs:
         print(f"{r.name}: {json.dumps({k: v for k, v in r.extra.items() if k != 'stderr_tail'})}")
@@ -436,7 +490,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--skip-scrapy", action="store_true")
+    parser.add_argument("--skip-scrapy", action="store_true", help="run neither Scrapy peer")
+    parser.add_argument(
+        "--skip-scrapy-light", action="store_true", help="leave out the light Scrapy peer"
+    )
+    parser.add_argument(
+        "--skip-scrapy-samework",
+        action="store_true",
+        help="leave out the same-work Scrapy peer (our parser and archive)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="also profile ours with --parse-workers 0 (cProfile)"
     )
