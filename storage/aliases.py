@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from storage import schema
 from storage.records import CaptureRecord, ContentRecord
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, insert_many_ignore
 from storage.urls import (
     identity_url,
     is_amp_url,
@@ -58,11 +58,12 @@ def resolve(
         article_id = int(conn.execute(_ARTICLE_ID, {"b_url": url}).scalar_one())
     else:
         conn.execute(_SEEN, {"b_id": article_id, "b_now": now})
-    for url, kind in candidates:
-        if url not in known:
-            insert_ignore(
-                conn, schema.article_url, url=url, article_id=article_id, kind=kind, first_seen=now
-            )
+    new = [
+        {"url": url, "article_id": article_id, "kind": kind, "first_seen": now}
+        for url, kind in candidates
+        if url not in known
+    ]
+    insert_many_ignore(conn, schema.article_url, new)
     if syndicated is not None:
         insert_ignore(
             conn, schema.syndication, article_id=article_id, url=syndicated, first_seen=now

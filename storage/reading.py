@@ -17,6 +17,11 @@ from storage.urls import identity_url, normalize_url
 REPARSE_BATCH = 50
 
 
+_ALIASES = sa.select(schema.article_url.c.url, schema.article_url.c.article_id).where(
+    schema.article_url.c.url.in_(sa.bindparam("b_urls", expanding=True))
+)
+
+
 def url_forms(url: str) -> list[str]:
     """The alias forms under which ``url`` may be stored (as seen, and its identity)."""
     try:
@@ -31,8 +36,7 @@ def find_article(conn: sa.Connection, *urls: str) -> int | None:
     forms = [f for url in urls if url for f in url_forms(url)]
     if not forms:
         return None
-    t = schema.article_url
-    rows = conn.execute(sa.select(t.c.url, t.c.article_id).where(t.c.url.in_(forms))).all()
+    rows = conn.execute(_ALIASES, {"b_urls": forms}).all()
     found = {url: int(article_id) for url, article_id in rows}
     return next((found[f] for f in forms if f in found), None)
 

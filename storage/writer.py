@@ -135,7 +135,7 @@ class Writer:
         collapse = _collapse(current, content.body_words)
         if collapse:
             return self._skip(sha, article_id, collapse)
-        reverted_to = self._older_version(article_id, digest)
+        reverted_to = None if current is None else self._older_version(article_id, digest)
         version = 1 if current is None else self._last_version(article_id) + 1
         outcome = "new" if version == 1 else "new_version"
         capture_id = self._insert_capture(article_id, sha, outcome)
