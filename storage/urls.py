@@ -46,7 +46,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
@@ -138,6 +138,12 @@ def is_tracking_param(name: str) -> bool:
     return key in names or key.startswith(prefixes)
 
 
+# A page's URLs are normalised many times while it is stored (aliases, identity, site):
+# the last few thousand results are kept (pure functions of the string).
+URL_CACHE = 4096
+
+
+@lru_cache(maxsize=URL_CACHE)
 def normalize_url(url: str) -> str:
     """The normalised form of an http(s) URL (rules 1-8 of the module docstring).
 
@@ -304,6 +310,7 @@ def _is_amp_param(piece: str) -> bool:
     return values is not None and value.lower() in values
 
 
+@lru_cache(maxsize=URL_CACHE)
 def identity_url(url: str) -> str:
     """The key under which aliases of one article are matched: rules 1-9, then a
     leading ``www.`` dropped, so ``amp.example.com/x`` meets ``www.example.com/x``."""
