@@ -131,13 +131,24 @@ class Archive:
         self, items: Sequence[tuple[CaptureRecord, Content | None, CrawlUpdate | None]]
     ) -> list[StoreResult]:
         """Record several captures in one transaction (``store``'s write path for each):
-        a crawl's 304s go together. When the batch fails, each item is stored alone,
-        so one bad item cannot sink the others and its error is its own."""
+        a crawl's pages go together. When the batch fails, each item is stored alone,
+        so one bad item cannot sink the others; the first item's error is raised after
+        the rest are stored."""
         try:
             with self._begin() as conn:
                 return [Writer(conn, c).write(content, crawl) for c, content, crawl in items]
         except exc.SQLAlchemyError:
-            return [self.store(c, content, crawl=crawl) for c, content, crawl in items]
+            pass
+        results: list[StoreResult] = []
+        failure: ArchiveWriteError | None = None
+        for c, content, crawl in items:
+            try:
+                results.append(self.store(c, content, crawl=crawl))
+            except ArchiveWriteError as err:
+                failure = failure or err
+        if failure is not None:
+            raise failure  # the others are stored; the caller learns of the first failure
+        return results
 
     def state(self, *urls: str) -> ArticleState | None:
         """What the archive holds for the article behind ``urls``, if anything."""

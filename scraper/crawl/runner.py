@@ -10,10 +10,14 @@
    with conditional GET.
 4. Sitemaps and feeds are read in a worker process; their URLs are queued.
 5. HTML goes through the pipeline: a 304 or an unchanged body is recorded without a
-   parse; otherwise it is parsed in a worker process, and its in-scope links are
-   queued with their depth and priority.
-6. Every store carries its frontier update (next visit, links, failure count): one
-   transaction per page, so a kill at any point loses nothing and repeats nothing.
+   parse; otherwise a worker process (``scraper.crawl.parsing``) parses it, gates it
+   and prepares its content for the archive, and this process queues its in-scope
+   links with their depth and priority. Workers hold no database connection: this
+   process is the archive's one writer.
+6. Every store carries its frontier update (next visit, links, failure count) in the
+   transaction of its capture; pages (and 304s) that arrive while a transaction runs
+   go together in the next one (``scraper.crawl.batch``). A kill at any point loses
+   nothing committed and never repeats a stored page.
 7. The next visit follows ``scraper.crawl.schedule``: soon while an article is fresh
    or changing, backing off while it stays the same, never after ``stop_after``.
    A 429/503 pauses the host for its Retry-After and retries the URL then.
