@@ -17,6 +17,7 @@ from scraper.crawl.check import check_sources
 from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_sources
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
 from scraper.crawl.scheduler import Scheduler
+from scraper.crawl.workers import DEFAULT_PARSE_WORKERS
 from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
 from scraper.logs import LogFormat
 from storage import Archive, open_archive
@@ -96,9 +97,10 @@ PLAIN_PROGRESS_S = 10.0  # without a terminal: one progress line this often
 @click.option(
     "--parse-workers",
     type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="Processes that parse pages (0: parse in the crawler's process).",
+    default=DEFAULT_PARSE_WORKERS,
+    show_default="cores - 1, at least 1",
+    help="Processes that parse pages while this one fetches and writes"
+    " (0: parse in the crawler's process).",
 )
 @click.option(
     "--worker",

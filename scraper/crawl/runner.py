@@ -48,7 +48,7 @@ from scraper.crawl.hosts import HostGate
 from scraper.crawl.parsing import Listing, is_listing, work
 from scraper.crawl.robots import Robots
 from scraper.crawl.visit import RECENT_URLS, RecentURLs, Visit, crawl_links, process_page
-from scraper.crawl.workers import parse_pool
+from scraper.crawl.workers import DEFAULT_PARSE_WORKERS, parse_pool
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
@@ -87,7 +87,7 @@ class CrawlSettings:
     refresh: bool = False
     max_pages: int | None = None
     lease: timedelta = timedelta(minutes=2)
-    parse_workers: int = 2  # 0: parse and store in the crawler's archive thread
+    parse_workers: int = DEFAULT_PARSE_WORKERS  # 0: parse in the crawler's archive thread
     worker: bool = False  # one of several crawlers sharing the archive (slots in the DB)
     user_agent: str = ""
 
@@ -172,8 +172,6 @@ class Crawler:
         )
 
     async def run(self) -> CrawlStats:
-        if self.settings.parse_workers > 0:
-            self._pool = parse_pool(self.settings.parse_workers)
         status = "failed"
         try:
             await self._prepare()
@@ -315,8 +313,8 @@ class Crawler:
         return await asyncio.get_running_loop().run_in_executor(self._db, partial(fn, *args))
 
     async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._pool is None:
-            return fn(*args)
+        if self._pool is None:  # started on the first page to parse: a recrawl of 304s
+            self._pool = parse_pool(self.settings.parse_workers)  # never starts one
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
 
     async def _visit(self, claim: Claim) -> None:
@@ -373,7 +371,7 @@ class Crawler:
             update = visit.update(page=page)
             self._count(await self._not_modified.write((page, visit.at, update)))
             return
-        if self._pool is None:
+        if self.settings.parse_workers == 0:
             report = await self._in_db(process_page, self.archive, visit, page)
         else:
             report = await self._parse_and_store(visit, page)

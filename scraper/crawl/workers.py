@@ -12,12 +12,16 @@ wrapper is skipped by the children, which then import only what ``work`` needs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 CONSOLE_SCRIPTS = ("scraper", "scraper.exe", "scraper-script.py")
+# The crawler's own process fetches, links and writes: about one core at full speed
+# (bench/crawl_bench.py). The other cores parse; one at least.
+DEFAULT_PARSE_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
