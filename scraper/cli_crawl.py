@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 import sys
@@ -17,7 +16,7 @@ from scraper.crawl.check import check_sources
 from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_sources
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
 from scraper.crawl.scheduler import Scheduler
-from scraper.crawl.workers import DEFAULT_PARSE_WORKERS
+from scraper.crawl.workers import DEFAULT_PARSE_WORKERS, run_loop
 from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
 from scraper.logs import LogFormat
 from storage import Archive, open_archive
@@ -165,7 +164,7 @@ def crawl(
     options = FetchOptions(user_agent=user_agent, timeout_s=timeout)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: the run is recorded
     with open_archive(db) as archive:
-        stats = asyncio.run(_run(archive, options, replay, settings))
+        stats = run_loop(_run(archive, options, replay, settings))
     _summary(stats, as_json)
     if stats.fetched and stats.errors == stats.fetched:
         raise Failed(f"all {stats.fetched} fetches failed")

@@ -128,3 +128,13 @@ def test_spawned_workers_skip_the_console_script(tmp_path: Path, name: str, expe
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[-2:] == expected.split()
+
+
+def test_the_crawl_loop_is_uvloop_where_installed() -> None:
+    from scraper.crawl.workers import run_loop
+
+    async def loop_module() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    expected = "asyncio" if sys.platform == "win32" else "uvloop"
+    assert run_loop(loop_module()).split(".")[0] == expected
