@@ -180,6 +180,13 @@ class FaultServer:
             time.sleep(0.005)
         return self._in_flight[""] == 0
 
+    def wait_busy(self, timeout: float = 5.0) -> bool:
+        """Wait until some request is in flight (its handler has started)."""
+        deadline = time.monotonic() + min(timeout, MAX_SLEEP_S)
+        while self._in_flight[""] == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self._in_flight[""] > 0
+
     def edit(self, i: int) -> None:
         """Change article i: new body, ETag and Last-Modified."""
         with self._lock:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from scraper.discover import (
 )
 from scraper.discover.xmlsafe import parse_xml
 from tests.conftest import FIXTURE_SITE, ROOT
+from tests.scaling_pages import hostile_feed
 
 NOW = datetime(2024, 5, 13, 12, 0, tzinfo=UTC)
 SITEMAP_URL = "https://www.dailyherald.example/sitemap.xml"
@@ -309,8 +309,8 @@ PARAMETER_ENTITY = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, XXE, EXTERNAL_DTD, PARAMETER_ENTITY],
                          ids=["billion-laughs", "xxe", "external-dtd", "parameter-entity"])
+@pytest.mark.timeout(30)  # hang guard: expanding billion-laughs would take hours
 def test_dtds_and_entities_are_refused_unexpanded(body: bytes) -> None:
-    started = time.perf_counter()
     for parse in (parse_sitemap, parse_feed):
         with pytest.raises(UnsafeXMLError):
             parse(body, SITEMAP_URL)
@@ -319,7 +319,6 @@ def test_dtds_and_entities_are_refused_unexpanded(body: bytes) -> None:
         truncated = body[:-20]  # not well-formed either: still refused, never recovered
         with pytest.raises(DiscoveryError):
             parse(truncated, SITEMAP_URL)
-    assert time.perf_counter() - started < 1.0
 
 
 def gzip_bomb(gigabytes: int) -> bytes:
@@ -332,14 +331,13 @@ def gzip_bomb(gigabytes: int) -> bytes:
     return head + block * (gigabytes * 1024 - 1)
 
 
-def test_gzip_bomb_stops_at_the_cap_quickly() -> None:
+@pytest.mark.timeout(60)  # hang guard: inflating the whole 1 GB would blow through it
+def test_gzip_bomb_stops_at_the_cap() -> None:
     bomb = gzip_bomb(1)
     assert len(bomb) < 2 * 1024 * 1024  # ~1 MB on the wire, 1 GB inflated
     for parse in (parse_sitemap, parse_feed):
-        started = time.perf_counter()
         with pytest.raises(TooLargeError):
             parse(bomb, SITEMAP_URL)
-        assert time.perf_counter() - started < 2.0
     assert sniff(bomb, "application/gzip") == "other"
 
 
@@ -350,14 +348,13 @@ def test_element_cap_refuses_a_flood_of_tiny_elements() -> None:
         parse_xml(flood, max_elements=1000)
 
 
-def test_regex_recovery_stays_linear_on_hostile_input() -> None:
-    hostile = b"<rss>" + b"<item><link>" * 150_000 + b"<title" * 100_000 + b"<![CDATA[" * 50_000
-    started = time.perf_counter()
+@pytest.mark.timeout(120)  # hang guard; the growth ratio is measured in bench/scaling_bench.py
+def test_regex_recovery_refuses_hostile_input() -> None:
+    hostile = hostile_feed(50_000)
     with pytest.raises(DiscoveryError):
         parse_feed(hostile, FEED_URL)
     with pytest.raises(DiscoveryError):
         parse_sitemap(hostile.replace(b"<rss>", b"<urlset>"), SITEMAP_URL)
-    assert time.perf_counter() - started < 3.0
 
 
 def test_oversized_plain_body_is_refused() -> None:

@@ -15,7 +15,6 @@ import time
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
-from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -340,12 +339,14 @@ FAULT_KINDS = ["500", "flaky", "429", "503-date", "reset", "truncated", "loop", 
 )
 def test_any_fault_path_answers_or_fails_fast(srv: FaultServer, kind: str, args: list[str]) -> None:
     url = srv.url("/fault/" + "/".join([kind, *args]))
-    started = time.monotonic()
-    with httpx.Client(timeout=2) as c:
-        with suppress(httpx.TransportError, httpx.TooManyRedirects, httpx.InvalidURL):
+    with httpx.Client(timeout=10) as c:  # none of these kinds sleeps: a timeout means a hang
+        try:
             c.get(url, follow_redirects=True)
+        except httpx.TimeoutException:
+            raise
+        except (httpx.TransportError, httpx.TooManyRedirects, httpx.InvalidURL):
+            pass  # the fault itself: a reset, a truncated body, a loop
         assert c.get(srv.url("/robots.txt")).status_code == 200  # server still fine
-    assert time.monotonic() - started < 2
 
 
 # --------------------------------------------------------------------------- politeness
@@ -388,23 +389,25 @@ def test_in_flight_tracks_concurrency_per_host() -> None:
         assert server.wait_idle() and server.max_in_flight == 1
 
 
-def test_stops_within_a_second_with_work_in_flight() -> None:
+def test_stop_does_not_wait_for_work_in_flight() -> None:
     server = FaultServer()
     server.start()
     idle = socket.create_connection(("127.0.0.1", server.port))  # keep-alive, silent
+    outcome: list[object] = []
 
     def wait_for_slow_page() -> None:
-        with pytest.raises(httpx.TransportError):
-            httpx.get(server.url("/fault/slow-first-byte/9000/x"), timeout=5)
+        try:  # a stop that waited for the page would let it answer 200
+            outcome.append(httpx.get(server.url("/fault/slow-first-byte/9000/x"), timeout=30))
+        except httpx.TransportError as exc:
+            outcome.append(exc)
 
     slow = threading.Thread(target=wait_for_slow_page)
     slow.start()
-    time.sleep(0.2)
-    started = time.monotonic()
+    assert server.wait_busy()
     server.stop()
-    assert time.monotonic() - started < 1.0
-    slow.join(timeout=2)
+    slow.join(timeout=30)
     assert not slow.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], httpx.TransportError), outcome
     idle.close()
 
 

