@@ -182,10 +182,16 @@ class Archive:
             return frontier.refresh(conn, datetime.now(UTC))
 
     def release_dead_leases(self, is_dead: Callable[[str], bool]) -> int:
-        """Requeue the URLs leased to owners ``is_dead`` says are gone (a killed crawl)."""
+        """Requeue the URLs leased to owners ``is_dead`` says are gone (a killed crawl),
+        and free the host slots they held; how many URLs came back."""
+        now = datetime.now(UTC)
         with self._begin() as conn:
-            dead = [o for o in frontier.lease_owners(conn) if is_dead(o)]
-            return frontier.release(conn, dead) if dead else 0
+            owners = set(frontier.lease_owners(conn)) | set(hostslots.holders(conn, now))
+            dead = sorted(o for o in owners if is_dead(o))
+            if not dead:
+                return 0
+            hostslots.release_owners(conn, dead, now)
+            return frontier.release(conn, dead)
 
     def acquire_host_slot(
         self, host: str, owner: str, per_host: int, hold: timedelta

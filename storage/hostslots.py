@@ -2,7 +2,8 @@
 
 A fetch takes one of the host's ``per_host`` rows in ``host_slot`` (an upsert that only
 wins a free or expired slot), and gives it back when the response is in. A crawler
-that dies holding a slot loses it when ``until`` passes. On PostgreSQL the upsert is
+that dies holding a slot loses it when ``until`` passes, or at once when it is known
+dead (``release_owners``, for a killed crawl on this machine). On PostgreSQL the upsert is
 atomic between workers; on SQLite the single writer's lock makes it so.
 """
 
@@ -41,3 +42,18 @@ def release(conn: sa.Connection, host: str, slot: int, owner: str, now: datetime
         .where(t.c.host == host, t.c.slot == slot, t.c.owner == owner)
         .values(until=now)
     )
+
+
+def holders(conn: sa.Connection, now: datetime) -> list[str]:
+    """The owners holding a slot of any host now."""
+    t = schema.host_slot
+    return list(conn.execute(sa.select(t.c.owner).where(t.c.until >= now).distinct()).scalars())
+
+
+def release_owners(conn: sa.Connection, owners: list[str], now: datetime) -> int:
+    """Free every slot held by ``owners`` (known dead); how many were held."""
+    t = schema.host_slot
+    result = conn.execute(
+        t.update().where(t.c.owner.in_(owners), t.c.until >= now).values(until=now)
+    )
+    return int(result.rowcount or 0)

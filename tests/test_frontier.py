@@ -100,3 +100,38 @@ def test_concurrent_claimers_never_share_a_url(db_url: str) -> None:
         t.join(timeout=30)
     claimed = [u for mine in got for u in mine]
     assert len(claimed) == 200 and len(set(claimed)) == 200
+
+
+def test_host_slots_cap_requests_across_owners(db_url: str) -> None:
+    with open_archive(db_url) as archive:
+        got = [archive.acquire_host_slot(HOST, f"w{i}", 2, LEASE) for i in range(3)]
+        assert sorted(s for s in got if s is not None) == [0, 1] and got[2] is None
+        assert archive.acquire_host_slot("other.example", "w2", 2, LEASE) == 0  # per host
+        archive.release_host_slot(HOST, 1, "w0")  # not w0's slot: nothing happens
+        assert archive.acquire_host_slot(HOST, "w2", 2, LEASE) is None
+        archive.release_host_slot(HOST, got[1], "w1")  # type: ignore[arg-type]
+        assert archive.acquire_host_slot(HOST, "w2", 2, LEASE) == got[1]
+
+
+def test_an_expired_host_slot_is_taken_over(db_url: str) -> None:
+    with open_archive(db_url) as archive:
+        assert archive.acquire_host_slot(HOST, "gone", 1, timedelta(seconds=-1)) == 0
+        assert archive.acquire_host_slot(HOST, "alive", 1, LEASE) == 0
+
+
+def test_dead_owners_lose_their_leases_and_host_slots_at_once(db_url: str) -> None:
+    dead, alive = "box:1:dead", "box:2:alive"
+    with open_archive(db_url) as archive:
+        archive.enqueue(urls(4))
+        assert len(archive.claim(dead, 2, LEASE)) == 2
+        assert len(archive.claim(alive, 1, LEASE)) == 1
+        assert archive.acquire_host_slot(HOST, dead, 2, LEASE) == 0
+        assert archive.acquire_host_slot("slots-only.example", dead, 1, LEASE) == 0
+        assert archive.acquire_host_slot(HOST, alive, 2, LEASE) == 1
+        assert archive.acquire_host_slot(HOST, "box:3:new", 2, LEASE) is None
+        assert archive.release_dead_leases(lambda owner: owner == dead) == 2
+        assert archive.frontier_stats()["leased"] == 1  # the live owner keeps its lease
+        assert archive.acquire_host_slot(HOST, "box:3:new", 2, LEASE) == 0
+        assert archive.acquire_host_slot("slots-only.example", "box:3:new", 1, LEASE) == 0
+        assert archive.acquire_host_slot(HOST, "box:4:late", 2, LEASE) is None  # alive's
+        assert archive.release_dead_leases(lambda owner: False) == 0

@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import secrets
@@ -72,6 +73,7 @@ IDLE_POLL_S = 5.0  # without --until-idle: how often to look for newly due URLs
 TICK_S = 1.0  # progress refresh
 DEFAULT_RETRY_AFTER_S = 60.0  # a 429/503 without Retry-After
 SLOT_POLL_S = 0.02  # --worker: wait between tries for a host slot held by other workers
+DEAD_CHECK_EVERY = 25  # --worker: after this many failed tries (~0.5 s), free dead holders
 HEARTBEAT_S = 10.0  # a run's heartbeat in crawl_run (storage.runs.STALE_AFTER is 3 min)
 WORKER_POLL_S = 0.5  # --worker, idle: look again this often while others hold leases
 RETRY_WAIT_S = 30.0  # --until-idle waits for retries due this soon, not longer
@@ -276,12 +278,14 @@ class Crawler:
             yield
             return
         hold = self.settings.lease
-        while True:
+        for tries in itertools.count(1):
             slot = await self._in_db(
                 self.archive.acquire_host_slot, host, self.owner, per_host, hold
             )
             if slot is not None:
                 break
+            if tries % DEAD_CHECK_EVERY == 0:  # a killed worker may hold the host's slots
+                await self._in_db(self.archive.release_dead_leases, owner_is_dead)
             await asyncio.sleep(SLOT_POLL_S)
         try:
             yield
