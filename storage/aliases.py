@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ from storage.urls import (
     site_of,
 )
 
+# URLs per lookup: well under SQLite's oldest limit of 999 bound variables.
+LOOKUP_CHUNK = 500
 _A, _U = schema.article, schema.article_url
 _ARTICLE_ID = sa.select(_A.c.id).where(_A.c.url == sa.bindparam("b_url"))
 _SEEN = _A.update().where(_A.c.id == sa.bindparam("b_id")).values(last_seen=sa.bindparam("b_now"))
@@ -43,6 +46,17 @@ def known_article(conn: sa.Connection, capture: CaptureRecord) -> int | None:
     """The article an earlier capture gave to one of this capture's URLs."""
     urls = [(u, k) for u, k in _page_aliases(capture)]
     return _lookup(conn, urls)[1]
+
+
+def known_articles(conn: sa.Connection, captures: Sequence[CaptureRecord]) -> list[int | None]:
+    """``known_article`` for many captures, with one lookup per ``LOOKUP_CHUNK`` URLs."""
+    wanted = [_page_aliases(c) for c in captures]
+    urls = sorted({u for pairs in wanted for u, _ in pairs})
+    found: dict[str, int] = {}
+    for i in range(0, len(urls), LOOKUP_CHUNK):
+        rows = conn.execute(_LOOKUP, {"b_urls": urls[i : i + LOOKUP_CHUNK]}).all()
+        found.update((url, int(article_id)) for url, article_id in rows)
+    return [next((found[u] for u, _ in pairs if u in found), None) for pairs in wanted]
 
 
 def resolve(

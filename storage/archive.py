@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from storage import frontier, hostslots, reading, runs, stats
+from storage import frontier, hostslots, notmodified, reading, runs, stats
 from storage.engine import READ_ONLY, create_engine, first_line, safe_url
 from storage.errors import ArchiveWriteError
 from storage.export import ExportCapture, ExportVersion
@@ -136,7 +136,7 @@ class Archive:
         the rest are stored."""
         try:
             with self._begin() as conn:
-                return [Writer(conn, c).write(content, crawl) for c, content, crawl in items]
+                return _write_batch(conn, items)
         except exc.SQLAlchemyError:
             pass
         results: list[StoreResult] = []
@@ -294,3 +294,18 @@ def _retryable(err: exc.DBAPIError) -> bool:
 
 def _write_error(capture: CaptureRecord, err: BaseException) -> ArchiveWriteError:
     return ArchiveWriteError(f"could not store {capture.requested_url}: {first_line(err)}")
+
+
+def _write_batch(
+    conn: sa.Connection, items: Sequence[tuple[CaptureRecord, Content | None, CrawlUpdate | None]]
+) -> list[StoreResult]:
+    """Each item's write path, with plain 304s (``notmodified``) written together."""
+    plain = [i for i, item in enumerate(items) if notmodified.is_plain(item)]
+    results: dict[int, StoreResult] = {}
+    if len(plain) > 1:
+        done = notmodified.write_many(conn, [items[i] for i in plain], datetime.now(UTC))
+        results = dict(zip(plain, done, strict=True))
+    for i, (capture, content, crawl) in enumerate(items):
+        if i not in results:
+            results[i] = Writer(conn, capture).write(content, crawl)
+    return [results[i] for i in range(len(items))]

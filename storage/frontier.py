@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -113,6 +113,22 @@ def complete(conn: sa.Connection, update: CrawlUpdate, outcome: str, now: dateti
     if not conn.execute(_SET, params).rowcount:
         return
     enqueue(conn, update.links, now)
+
+
+def complete_plain(
+    conn: sa.Connection, done: Sequence[tuple[CrawlUpdate, str]], now: datetime
+) -> None:
+    """``complete`` for successes that found no links (a recrawl's 304s): one UPDATE per
+    set of columns, for all of them at once."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for update, outcome in done:
+        if update.failed or update.links:
+            raise ValueError(f"{update.url}: only plain successes are completed in bulk")
+        values = _success(update, outcome, now)
+        params = {"b_url": update.url, "lease_owner": None, "lease_until": None, **values}
+        groups.setdefault(tuple(params), []).append(params)
+    for rows in groups.values():
+        conn.execute(_SET, rows)
 
 
 def _failure(update: CrawlUpdate, attempts: int, now: datetime) -> dict[str, object]:

@@ -93,8 +93,9 @@ class Writer:
 
     def _write(self, content: PreparedContent | None) -> StoreResult:
         c = self.capture
-        site = site_of(c.final_url or c.requested_url) if c.body is not None else None
-        sha = blobs.put(self.conn, c.body, site or None) if c.body is not None else None
+        kept = c.body is not None and c.status != 304  # a 304 has no body to keep
+        site = site_of(c.final_url or c.requested_url) if kept else None
+        sha = blobs.put(self.conn, c.body, site or None) if kept and c.body is not None else None
         if content is None:
             return self._without_content(sha)
         home = redirected_home(c.requested_url, c.final_url)
@@ -181,24 +182,7 @@ class Writer:
     def _insert_capture(
         self, article_id: int | None, sha: str | None, outcome: str, error: str | None = None
     ) -> int:
-        c = self.capture
-        headers = {k.lower(): v for k, v in c.headers.items()}
-        row = {
-            "article_id": article_id,
-            "requested_url": c.requested_url,
-            "final_url": c.final_url,
-            "redirects": json.dumps(list(c.redirects)),
-            "status": c.status,
-            "fetched_at": c.fetched_at,
-            "elapsed_ms": c.elapsed_ms,
-            "bytes": len(c.body) if c.body is not None else None,
-            "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
-            "etag": headers.get("etag"),
-            "last_modified": headers.get("last-modified"),
-            "blob_sha256": sha,
-            "outcome": outcome,
-            "error": error if error is not None else c.error,
-        }
+        row = capture_row(self.capture, article_id, sha, outcome, error)
         return new_id(self.conn.execute(_INSERT_CAPTURE, row))
 
     def _insert_version(
@@ -222,6 +206,29 @@ class Writer:
         self.conn.execute(_INSERT_VERSION, row)
         params = {"b_id": article_id, "b_version": version, "b_now": self.now}
         self.conn.execute(_SET_CURRENT, params)
+
+
+def capture_row(
+    c: CaptureRecord, article_id: int | None, sha: str | None, outcome: str, error: str | None
+) -> dict[str, Any]:
+    """The ``capture`` table's row for ``c`` (the one place it is built)."""
+    headers = {k.lower(): v for k, v in c.headers.items()}
+    return {
+        "article_id": article_id,
+        "requested_url": c.requested_url,
+        "final_url": c.final_url,
+        "redirects": json.dumps(list(c.redirects)),
+        "status": c.status,
+        "fetched_at": c.fetched_at,
+        "elapsed_ms": c.elapsed_ms,
+        "bytes": len(c.body) if c.body is not None else None,
+        "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
+        "etag": headers.get("etag"),
+        "last_modified": headers.get("last-modified"),
+        "blob_sha256": sha,
+        "outcome": outcome,
+        "error": error if error is not None else c.error,
+    }
 
 
 def _collapse(current: _Current | None, words: int) -> str | None:
