@@ -94,3 +94,13 @@ def test_bulk_304s_write_the_rows_one_by_one_writes(db_url: str, sqlite_url: str
     assert {r.outcome for r in together} == {"not_modified"}
     assert together[2].article_id is None and together[0].version == 1
     assert snapshot(db_url) == snapshot(other)
+
+
+def test_a_304_keeps_no_body_so_the_last_body_stays_the_last_200s(db_url: str) -> None:
+    body = b"<p>the same bytes</p>"
+    with open_archive(db_url) as archive:
+        archive.store(page(7, 200, body), content(7))
+        assert archive.store(page(7, 304, b"")).outcome == "not_modified"
+        assert archive.store(page(7, 200, body)).outcome == "revisit"
+        shas = archive.query("SELECT status, blob_sha256 FROM capture ORDER BY id").rows
+    assert [s for s, sha in shas if sha is None] == [304]
