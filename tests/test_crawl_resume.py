@@ -13,19 +13,21 @@ from collections import Counter
 from storage import open_archive
 from tests.faultserver import serve_faults
 from tests.test_cli import ROOT
+from tests.test_crawl import captures
+from tests.test_crawl_faults import FAULTS, RETRIED
 
 ARTICLES = 150
 CONCURRENCY = 4
 
 
-def crawl_process(db_url: str, start: str) -> subprocess.Popen[str]:
+def crawl_process(db_url: str, *starts: str, timeout: float = 5) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "scraper",
             "crawl",
-            start,
+            *starts,
             "--db",
             db_url,
             "--until-idle",
@@ -34,7 +36,7 @@ def crawl_process(db_url: str, start: str) -> subprocess.Popen[str]:
             "--per-host",
             "2",
             "--timeout",
-            "5",
+            str(timeout),
             "--json",
         ],
         cwd=ROOT,
@@ -83,3 +85,42 @@ def test_kill_and_resume_loses_nothing_and_repeats_nothing(db_url: str) -> None:
     twice = [p for p, n in requests.items() if n > 1]
     assert all(n <= 2 for n in requests.values())
     assert len(twice) <= 2 * CONCURRENCY  # only pages in flight at the kill, never stored
+
+
+# The fault routes whose outcome does not depend on timing (no slow responses).
+STEADY_FAULTS = {p: v for p, v in FAULTS.items() if "/slow-" not in p}
+
+
+def test_kill_and_resume_on_the_fault_site(db_url: str) -> None:
+    """Killed while fault pages are in flight, the crawl resumes: every good page once,
+    every fault recorded once with its reason, the retried ones end stored."""
+    with serve_faults(articles=ARTICLES, crawl_delay=0.0) as server:
+        starts = [server.url(p) for p in (*STEADY_FAULTS, *RETRIED)] + [server.url("/")]
+        first = crawl_process(db_url, *starts, timeout=1)
+        try:
+            deadline = time.monotonic() + 60
+            while stored(db_url) < 40 and time.monotonic() < deadline and first.poll() is None:
+                time.sleep(0.02)
+            assert first.poll() is None, first.communicate()
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait(timeout=10)
+        second = crawl_process(db_url, *starts, timeout=1)
+        try:
+            _out, err = second.communicate(timeout=120)
+        finally:
+            if second.poll() is None:
+                os.killpg(second.pid, signal.SIGKILL)
+        assert second.returncode == 0, err
+    rows = captures(db_url)
+    new = [str(u) for u, _, outcome, _ in rows if outcome == "new"]
+    retried = {server.url(p) for p in RETRIED}
+    assert sorted(set(new) - retried) == sorted(server.article_urls())
+    assert len(new) == len(set(new))  # nothing stored twice
+    for path, (outcome, word) in STEADY_FAULTS.items():
+        history = [(o, str(e or "")) for u, _, o, e in rows if u == server.url(path)]
+        assert len(history) == 1, (path, history)  # recorded once, across the kill
+        assert history[0][0] == outcome and word in history[0][1], (path, history)
+    for path in RETRIED:
+        history = [o for u, _, o, _ in rows if u == server.url(path)]
+        assert history[-1] == "new" and history.count("new") == 1, (path, history)
