@@ -4,6 +4,7 @@ and batched stores that fall back to one by one."""
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scraper.crawl.batch import GroupWriter
+from scraper.crawl.workers import ParsePool, WorkerDied
 from storage import ArchiveWriteError, CaptureRecord, open_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,3 +140,21 @@ def test_the_crawl_loop_is_uvloop_where_installed() -> None:
 
     expected = "asyncio" if sys.platform == "win32" else "uvloop"
     assert run_loop(loop_module()).split(".")[0] == expected
+
+
+def die_in_worker(code: int) -> int:
+    os._exit(code)  # what the OOM killer does to a worker, as seen by its pool
+
+
+def test_parse_pool_restarts_and_gives_up_on_a_call_that_kills_twice() -> None:
+    async def scenario() -> tuple[int, int]:
+        pool = ParsePool(1)
+        try:
+            with pytest.raises(WorkerDied):
+                await pool.run(die_in_worker, 3)
+            after = await pool.run(abs, -5)  # a fresh pool serves the next call
+            return pool.restarts, after
+        finally:
+            pool.shutdown()
+
+    assert asyncio.run(scenario()) == (2, 5)

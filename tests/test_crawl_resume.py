@@ -3,12 +3,17 @@ nothing twice that it had already stored (SQLite and PostgreSQL, real processes)
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import suppress
+from pathlib import Path
+
+import pytest
 
 from storage import open_archive
 from tests.faultserver import serve_faults
@@ -20,7 +25,9 @@ ARTICLES = 150
 CONCURRENCY = 4
 
 
-def crawl_process(db_url: str, *starts: str, timeout: float = 5) -> subprocess.Popen[str]:
+def crawl_process(
+    db_url: str, *starts: str, timeout: float = 5, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -38,6 +45,7 @@ def crawl_process(db_url: str, *starts: str, timeout: float = 5) -> subprocess.P
             "--timeout",
             str(timeout),
             "--json",
+            *extra,
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -124,3 +132,39 @@ def test_kill_and_resume_on_the_fault_site(db_url: str) -> None:
     for path in RETRIED:
         history = [o for u, _, o, _ in rows if u == server.url(path)]
         assert history[-1] == "new" and history.count("new") == 1, (path, history)
+
+
+def parse_workers_of(pid: int) -> list[int]:
+    """The spawned parse workers among ``pid``'s children (not the resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    workers = []
+    for child in map(int, children):
+        with suppress(OSError):
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                workers.append(child)
+    return workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_parse_workers_killed_by_the_os_are_replaced(sqlite_url: str) -> None:
+    """The OS kills the parse workers mid-crawl (as the OOM killer would): the pool is
+    started again, the pages they held are parsed there, and the crawl ends normally."""
+    with serve_faults(articles=ARTICLES, crawl_delay=0.0) as server:
+        crawl = crawl_process(sqlite_url, server.url("/"), extra=("--parse-workers", "2"))
+        try:
+            deadline = time.monotonic() + 60
+            while stored(sqlite_url) < 30 and time.monotonic() < deadline and crawl.poll() is None:
+                time.sleep(0.02)
+            victims = parse_workers_of(crawl.pid)
+            assert victims and crawl.poll() is None
+            for pid in victims:
+                os.kill(pid, signal.SIGKILL)
+            out, err = crawl.communicate(timeout=120)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+        assert crawl.returncode == 0, err
+    assert json.loads(out)["outcomes"].get("error", 0) == 0
+    rows = captures(sqlite_url, "requested_url LIKE '%/news/%'")
+    assert sorted(str(r[0]) for r in rows) == sorted(server.article_urls())  # each once

@@ -34,7 +34,7 @@ import socket
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,7 +49,7 @@ from scraper.crawl.hosts import HostGate
 from scraper.crawl.parsing import Listing, is_listing, work
 from scraper.crawl.robots import Robots
 from scraper.crawl.visit import RECENT_URLS, RecentURLs, Visit, crawl_links, process_page
-from scraper.crawl.workers import DEFAULT_PARSE_WORKERS, parse_pool
+from scraper.crawl.workers import DEFAULT_PARSE_WORKERS, ParsePool, WorkerDied
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional
 from scraper.models import FetchedPage
@@ -161,7 +161,7 @@ class Crawler:
         self._robots = Robots(fetcher, settings.user_agent or fetcher.options.user_agent)
         self._robots_seen: set[str] = set()
         self._db = ThreadPoolExecutor(1, thread_name_prefix="archive")
-        self._pool: Executor | None = None
+        self._pool = ParsePool(settings.parse_workers)
         self._rng = random.Random()
         self._runs: dict[str, int] = {}
         self._by_source: dict[str, Counter[str]] = {}
@@ -186,8 +186,7 @@ class Crawler:
             raise
         finally:
             await self._close_runs(status)
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown()
             self._db.shutdown(wait=True)
         return self.stats
 
@@ -316,11 +315,6 @@ class Crawler:
     async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._db, partial(fn, *args))
 
-    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._pool is None:  # started on the first page to parse: a recrawl of 304s
-            self._pool = parse_pool(self.settings.parse_workers)  # never starts one
-        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
-
     async def _visit(self, claim: Claim) -> None:
         source = self._sources.get(claim.source or "") or self.settings.sources[0]
         visit = Visit(
@@ -390,7 +384,12 @@ class Crawler:
             early = await self._in_db(store_before_parse, page, visit.at, self.archive, update)
             if early is not None:
                 return early
-        done = await self._in_pool(work, page, visit.source.profile)
+        try:
+            done = await self._pool.run(work, page, visit.source.profile)
+        except WorkerDied as err:
+            update = visit.update(failed=True)
+            failed = partial(store_failure, page.requested_url, str(err), visit.at)
+            return await self._in_db(failed, self.archive, update)
         if isinstance(done, Listing):
             return await self._in_db(visit.store_listing, page, done, self.archive)
         parsed = crawl_links(done, visit.scope, visit.at)

@@ -15,8 +15,10 @@ import asyncio
 import multiprocessing
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +40,48 @@ def run_loop(main: Coroutine[Any, Any, T]) -> T:
     except ImportError:  # pragma: no cover - Windows
         return asyncio.run(main)
     return uvloop.run(main)
+
+
+class WorkerDied(Exception):
+    """A parse worker died twice running the same call (the OS killed it: memory?)."""
+
+
+class ParsePool:
+    """Parse workers, started on first use and started again when one dies.
+
+    A worker killed by the OS (out of memory, a crash in C code) breaks the whole
+    ``ProcessPoolExecutor``: every call in flight fails with ``BrokenProcessPool``. The
+    first caller to see it replaces the pool, and each failed call runs once more on
+    the new one. A call that fails there too raises ``WorkerDied``, and the crawl
+    records that page as failed (it is retried later) instead of stopping.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.restarts = 0
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            if self._pool is None:  # started on the first page to parse: a recrawl
+                self._pool = parse_pool(self.workers)  # of 304s never starts one
+            pool = self._pool
+            try:
+                return await loop.run_in_executor(pool, partial(fn, *args))
+            except BrokenProcessPool as err:
+                if self._pool is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+                    self.restarts += 1
+                if attempt == 2:
+                    raise WorkerDied("parse worker died twice on this page") from err
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
