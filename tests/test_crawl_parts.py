@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scraper.crawl.batch import GroupWriter
+from scraper.crawl.runner import COUNT_SHARE, TICK_S, count_interval
 from scraper.crawl.workers import ParsePool, WorkerDied
 from storage import ArchiveWriteError, CaptureRecord, open_archive
 
@@ -158,3 +159,9 @@ def test_parse_pool_restarts_and_gives_up_on_a_call_that_kills_twice() -> None:
             pool.shutdown()
 
     assert asyncio.run(scenario()) == (2, 5)
+
+
+def test_the_progress_line_counts_a_large_frontier_less_often() -> None:
+    assert count_interval(0.001) == TICK_S  # a small frontier: every tick
+    assert count_interval(0.2) == pytest.approx(0.2 / COUNT_SHARE)  # a large one: rarely
+    assert count_interval(0.2) > count_interval(0.05) > TICK_S
