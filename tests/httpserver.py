@@ -31,8 +31,11 @@ class Server:
     def __init__(self, routes: dict[str, Route]) -> None:
         self.routes = routes
         self.hits: Counter[str] = Counter()
+        self.connections = 0  # TCP connections accepted
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's, by path
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
+        self.lock = threading.Lock()
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -60,9 +63,15 @@ class Server:
             def log_message(self, *_args: object) -> None:
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                with server.lock:
+                    server.connections += 1
+
             def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 server.hits[path] += 1
+                server.request_headers[path] = {k.lower(): v for k, v in self.headers.items()}
                 route = server.routes.get(path)
                 if route is None:
                     self._send(Route(status=404, body=b"not found"))

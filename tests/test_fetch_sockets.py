@@ -74,3 +74,30 @@ def test_fetcher_reuses_connections_and_survives_closed_ones() -> None:
         statuses = asyncio.run(crawl(srv.base))
     assert statuses == [200] * 20
     assert srv.hits["/a"] == 15 and srv.hits["/bye"] == 5
+
+
+def test_one_poll_answers_for_every_socket_of_the_backend() -> None:
+    async def scenario() -> list[bool]:
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            port = server.getsockname()[1]
+            backend = CachedSocketBackend(httpcore.AnyIOBackend())
+            a = await backend.connect_tcp("127.0.0.1", port)
+            peer_a, _ = server.accept()
+            b = await backend.connect_tcp("127.0.0.1", port)
+            peer_b, _ = server.accept()
+            peer_a.sendall(b"x")
+            await asyncio.sleep(0.05)
+            with backend.one_poll():
+                seen = [a.get_extra_info("is_readable"), b.get_extra_info("is_readable")]
+            assert backend.ready() is None  # outside a pass each stream polls alone
+            peer_b.close()
+            await asyncio.sleep(0.05)
+            seen.append(b.get_extra_info("is_readable"))
+            await a.aclose()  # unwatched: a closed stream still counts as readable
+            with backend.one_poll():
+                seen += [a.get_extra_info("is_readable"), b.get_extra_info("is_readable")]
+            await b.aclose()
+            peer_a.close()
+            return seen
+
+    assert asyncio.run(scenario()) == [True, False, True, True, True]

@@ -8,6 +8,11 @@ connections that was about a fifth of the crawler's event-loop time on a recrawl
 (``bench/crawl_bench.py``, py-spy). This backend wraps the default one and keeps each
 stream's raw socket from connect time, so the question costs one ``poll``.
 
+During one assignment pass of the pool (``scraper.fetch.pool``) the backend answers
+for all its sockets from a single ``poll``: the pool asks every idle connection in
+turn, and each ``poll`` lets the crawler's other threads take the GIL, which on a
+recrawl cost the event loop about 15 us a call in waiting to get it back.
+
 ``install(transport)`` puts it under an ``httpx.AsyncHTTPTransport``. httpx offers no
 parameter for a network backend, so this reaches its pool; when a future httpx moves
 the pool, ``install`` returns False and the transport keeps the default backend (a
@@ -19,7 +24,8 @@ from __future__ import annotations
 import select
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import httpcore
@@ -33,19 +39,27 @@ SocketOption = (
 class CachedSocketStream(httpcore.AsyncNetworkStream):
     """A stream that remembers its raw socket and answers ``is_readable`` from it."""
 
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+    def __init__(
+        self, stream: httpcore.AsyncNetworkStream, backend: CachedSocketBackend | None = None
+    ) -> None:
         self._stream = stream
+        self._backend = backend
         self._socket: socket.socket | None = stream.get_extra_info("socket")
         self._poller: select.poll | None = None
         if self._socket is not None and self._socket.fileno() >= 0:
             self._poller = select.poll()
             self._poller.register(self._socket.fileno(), select.POLLIN)
+            if backend is not None:
+                backend.watch(self._socket.fileno())
 
     def readable(self) -> bool:
         """True when a read would not block: data, or the peer's close (an expired
         connection). A socket without a descriptor counts as readable (closed)."""
         if self._poller is None or self._socket is None or self._socket.fileno() < 0:
             return True
+        ready = self._backend.ready() if self._backend is not None else None
+        if ready is not None:
+            return self._socket.fileno() in ready
         return bool(self._poller.poll(0))
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -55,6 +69,10 @@ class CachedSocketStream(httpcore.AsyncNetworkStream):
         await self._stream.write(buffer, timeout)
 
     async def aclose(self) -> None:
+        if self._backend is not None and self._socket is not None:
+            fd = self._socket.fileno()
+            if fd >= 0:
+                self._backend.unwatch(fd)
         await self._stream.aclose()
 
     async def start_tls(
@@ -64,7 +82,7 @@ class CachedSocketStream(httpcore.AsyncNetworkStream):
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
         tls = await self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return CachedSocketStream(tls)
+        return CachedSocketStream(tls, self._backend)
 
     def get_extra_info(self, info: str) -> Any:
         if info == "socket":
@@ -79,6 +97,33 @@ class CachedSocketBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
         self._inner = inner
+        self._poller = select.poll()  # every open stream's socket
+        self._in_pass = False
+        self._ready: set[int] | None = None
+
+    def watch(self, fd: int) -> None:
+        self._poller.register(fd, select.POLLIN)
+
+    def unwatch(self, fd: int) -> None:
+        with suppress(KeyError):
+            self._poller.unregister(fd)
+
+    @contextmanager
+    def one_poll(self) -> Iterator[None]:
+        """Within this block, ``ready`` polls all sockets once, on first use."""
+        self._in_pass, self._ready = True, None
+        try:
+            yield
+        finally:
+            self._in_pass, self._ready = False, None
+
+    def ready(self) -> set[int] | None:
+        """Within ``one_poll``: the descriptors a read would not block on; else None."""
+        if not self._in_pass:
+            return None
+        if self._ready is None:
+            self._ready = {fd for fd, _ in self._poller.poll(0)}
+        return self._ready
 
     async def connect_tcp(
         self,
@@ -89,7 +134,7 @@ class CachedSocketBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        return CachedSocketStream(stream)
+        return CachedSocketStream(stream, self)
 
     async def connect_unix_socket(
         self,
@@ -98,7 +143,7 @@ class CachedSocketBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._inner.connect_unix_socket(path, timeout, socket_options)
-        return CachedSocketStream(stream)
+        return CachedSocketStream(stream, self)
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
