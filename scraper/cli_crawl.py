@@ -14,10 +14,11 @@ import click
 from scraper.cli_options import BadInput, Failed, db_option, translate_errors
 from scraper.crawl.check import check_sources
 from scraper.crawl.config import DEFAULT_MAX_DEPTH, Source, from_starts, load_sources
+from scraper.crawl.fetchers import DEFAULT_FETCH_WORKERS, ProcessFetcher
 from scraper.crawl.runner import Crawler, CrawlSettings, CrawlStats
 from scraper.crawl.scheduler import Scheduler
 from scraper.crawl.workers import DEFAULT_PARSE_WORKERS, run_loop
-from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, async_fetcher
+from scraper.fetch import DEFAULT_USER_AGENT, FetchOptions, PageFetcher, async_fetcher
 from scraper.logs import LogFormat
 from storage import Archive, open_archive
 
@@ -102,6 +103,15 @@ PLAIN_PROGRESS_S = 10.0  # without a terminal: one progress line this often
     " (0: parse in the crawler's process).",
 )
 @click.option(
+    "--fetch-workers",
+    type=click.IntRange(min=0),
+    default=DEFAULT_FETCH_WORKERS,
+    show_default="cores, 2 to 4",
+    help="Processes that run revisits (conditional requests) while this one"
+    " schedules and writes; first visits are fetched in-process (0: all are)."
+    " Politeness limits hold across them.",
+)
+@click.option(
     "--worker",
     is_flag=True,
     help="Run as one of several crawlers sharing this archive's frontier (on "
@@ -132,6 +142,7 @@ def crawl(
     until_idle: bool,
     refresh: bool,
     parse_workers: int,
+    fetch_workers: int,
     worker: bool,
     lease: float | None,
     as_json: bool,
@@ -159,6 +170,7 @@ def crawl(
         lease=timedelta(seconds=lease or max(60.0, timeout * 6)),
         worker=worker,
         parse_workers=parse_workers,
+        fetch_workers=fetch_workers,
         user_agent=user_agent,
     )
     options = FetchOptions(user_agent=user_agent, timeout_s=timeout)
@@ -176,7 +188,11 @@ async def _run(
     replay: Path | None,
     settings: CrawlSettings,
 ) -> CrawlStats:
-    fetcher = async_fetcher(options, replay, max_connections=settings.concurrency)
+    fetcher: PageFetcher
+    if settings.fetch_workers:
+        fetcher = ProcessFetcher(options, replay, settings.fetch_workers, settings.concurrency)
+    else:
+        fetcher = async_fetcher(options, replay, max_connections=settings.concurrency)
     try:
         return await Crawler(archive, fetcher, settings, progress=_progress()).run()
     finally:

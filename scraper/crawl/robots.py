@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from scraper.errors import FetchError
-from scraper.fetch import AsyncFetcher
+from scraper.fetch import PageFetcher
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
 
@@ -39,7 +39,7 @@ class Rules:
 class Robots:
     """Fetches and caches robots.txt rules per origin (scheme, host, port)."""
 
-    def __init__(self, fetcher: AsyncFetcher, user_agent: str) -> None:
+    def __init__(self, fetcher: PageFetcher, user_agent: str) -> None:
         self._fetcher = fetcher
         self._agent = user_agent
         self._rules: dict[str, Rules] = {}

@@ -18,6 +18,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 from tenacity import (
@@ -56,6 +57,21 @@ class Conditional:
         if self.last_modified:
             out["if-modified-since"] = self.last_modified
         return out
+
+
+class PageFetcher(Protocol):
+    """What the crawler fetches with: ``AsyncFetcher``, or the crawler's process pool
+    of them (``scraper.crawl.fetchers.ProcessFetcher``)."""
+
+    options: FetchOptions
+
+    async def fetch(self, url: str, conditional: Conditional | None = None) -> FetchedPage:
+        """The page, or ``FetchError`` when no usable response came back."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close connections (and processes)."""
+        ...
 
 
 class SetCookieJar(httpx.Cookies):
