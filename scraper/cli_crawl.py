@@ -106,7 +106,7 @@ PLAIN_PROGRESS_S = 10.0  # without a terminal: one progress line this often
     "--fetch-workers",
     type=click.IntRange(min=0),
     default=DEFAULT_FETCH_WORKERS,
-    show_default="cores, 2 to 4",
+    show_default="cores - 1, 1 to 3",
     help="Processes that run revisits (conditional requests) while this one"
     " schedules and writes; first visits are fetched in-process (0: all are)."
     " Politeness limits hold across them.",

@@ -47,10 +47,12 @@ from scraper.fetch import AsyncFetcher, Conditional, FetchOptions, async_fetcher
 from scraper.models import FetchedPage
 
 _LEN = struct.Struct("!I")
-# On the 2-core bench machine a recrawl of 304s ran at 650 pages/s with one worker and
-# 730 with two, against 480 in-process (bench/crawl_bench.py). Past a few workers the
-# crawler's own process (claims, the archive) is the limit, hence the cap.
-DEFAULT_FETCH_WORKERS = min(4, max(2, os.cpu_count() or 2))
+# Like parse workers, one per core beyond the crawler's own. On the 2-core bench machine
+# a recrawl of 304s ran at 650 pages/s with one worker and 730-830 with two, against
+# 480 in-process (bench/crawl_bench.py); but each worker holds ~45 MB, and the second
+# took the recrawl's peak memory past Scrapy's. Past a few workers the crawler's own
+# process (claims, the archive) is the limit, hence the cap.
+DEFAULT_FETCH_WORKERS = min(3, max(1, (os.cpu_count() or 2) - 1))
 STOP_WAIT_S = 3.0  # a worker told to stop gets this long before it is killed
 MAX_START_FAILURES = 3  # then revisits are fetched in-process for the rest of the run
 START_WAIT_S = 60.0  # a worker imports the HTTP client (~0.3 s; slow disks, more)
