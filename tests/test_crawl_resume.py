@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.crawl.runner import WINDOW
 from storage import open_archive
 from tests.faultserver import serve_faults
 from tests.test_cli import ROOT
@@ -92,7 +93,8 @@ def test_kill_and_resume_loses_nothing_and_repeats_nothing(db_url: str) -> None:
     assert sorted(str(u) for u, _ in rows) == sorted(server.article_urls())
     twice = [p for p, n in requests.items() if n > 1]
     assert all(n <= 2 for n in requests.values())
-    assert len(twice) <= 2 * CONCURRENCY  # only pages in flight at the kill, never stored
+    # only pages in hand at the kill (claimed, fetched, not yet stored): WINDOW x concurrency
+    assert len(twice) <= WINDOW * CONCURRENCY
 
 
 # The fault routes whose outcome does not depend on timing (no slow responses).
