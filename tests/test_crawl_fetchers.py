@@ -140,3 +140,28 @@ def test_concurrency_caps_requests_in_flight_across_hosts(db_url: str) -> None:
         assert server.wait_idle()
         peak = server.max_in_flight
     assert stats.outcomes["new"] == 20 and peak <= 2
+
+
+@pytest.mark.timeout(60)
+def test_a_hung_worker_fails_its_request_and_is_replaced() -> None:
+    quick = FetchOptions(timeout_s=0.5, attempts=1)
+
+    async def run(url: str) -> tuple[str, int, int]:
+        fetcher = ProcessFetcher(quick, workers=1, answer_slack_s=0.5)
+        try:
+            await ready(fetcher)
+            hung = fetcher._pool[0]
+            assert hung is not None and hung.process.pid is not None
+            os.kill(hung.process.pid, signal.SIGSTOP)  # alive, but never answers
+            with pytest.raises(FetchError) as failed:
+                await fetcher.fetch(url, VALIDATED)
+            await ready(fetcher)
+            page = await fetcher.fetch(url, VALIDATED)
+            return failed.value.reason, page.status, fetcher.restarts
+        finally:
+            await fetcher.aclose()
+
+    with serve_faults(articles=2) as server:
+        reason, status, restarts = asyncio.run(run(server.url("/")))
+    assert "gave no answer" in reason
+    assert status == 200 and restarts == 1

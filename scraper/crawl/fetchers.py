@@ -19,7 +19,8 @@ socket pair.
 3. A worker that dies fails its requests in flight with a ``FetchError`` (the crawl
    records them and fetches them again later), and a new one is started. Until a
    worker is ready (at the start, after a death) revisits are fetched in-process.
-   A worker that stops answering fails a request after ``answer_deadline``.
+   A worker that stops answering past ``answer_deadline`` fails the request and is
+   killed, and so replaced.
 
 Politeness stays with the crawler: it takes the host's slot before calling ``fetch``
 and gives it back after, so ``--per-host``, ``--delay`` and Crawl-delay hold across the
@@ -44,6 +45,7 @@ from typing import Any
 from scraper.crawl.workers import lean_main, run_loop
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional, FetchOptions, async_fetcher
+from scraper.fetch.async_client import MAX_BACKOFF_S
 from scraper.models import FetchedPage
 
 _LEN = struct.Struct("!I")
@@ -130,6 +132,12 @@ class _Worker:
             if not future.done():
                 future.set_result(("died", None))
 
+    def kill(self) -> None:
+        """Kill the process; the reader sees its end and fails what is in flight."""
+        self.alive = False
+        if self.process.is_alive():
+            self.process.kill()
+
     async def stop(self) -> None:
         if self._writer is not None:
             self._writer.close()
@@ -159,6 +167,7 @@ class ProcessFetcher:
     max_connections: int = 100
     restarts: int = 0
     start_failures: int = 0
+    answer_slack_s: float = ANSWER_SLACK_S
     _pool: list[_Worker | None] = field(default_factory=list)
     _jobs: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -172,8 +181,11 @@ class ProcessFetcher:
 
     @property
     def answer_deadline(self) -> float:
-        total = self.options.timeout_s * 3 + 8.0  # AsyncFetcher's default deadline + backoff
-        return self.options.attempts * total + ANSWER_SLACK_S
+        """What a fetch may take at most in a worker (every attempt to its total
+        deadline, with the longest backoffs), plus ``answer_slack_s``."""
+        attempts = self.options.attempts
+        worst = attempts * self.options.timeout_s * 3 + (attempts - 1) * MAX_BACKOFF_S
+        return worst + self.answer_slack_s
 
     async def fetch(self, url: str, conditional: Conditional | None = None) -> FetchedPage:
         """Fetch ``url`` (in a worker when revalidating); raises ``FetchError`` as
@@ -187,7 +199,8 @@ class ProcessFetcher:
             async with asyncio.timeout(self.answer_deadline):
                 kind, value = await worker.call(next(self._jobs), url, conditional)
         except TimeoutError as err:
-            raise FetchError(url, "the fetch worker gave no answer") from err
+            worker.kill()  # hung: its other requests fail now, and it is replaced
+            raise FetchError(url, "the fetch worker gave no answer (it is started again)") from err
         if kind == "page":
             page: FetchedPage = value
             return page

@@ -35,6 +35,8 @@ from scraper.fetch.client import MAX_REDIRECTS, TRANSIENT, BodyTooLarge, FetchOp
 from scraper.fetch.replay import replay_transport
 from scraper.models import FetchedPage
 
+MAX_BACKOFF_S = 8.0  # longest wait between two attempts
+
 
 class TotalTimeout(Exception):
     """An attempt passed its total deadline (a server trickling bytes)."""
@@ -160,7 +162,7 @@ class AsyncFetcher:
             retry=retry_if_exception_type(TRANSIENT_ASYNC),
             stop=stop_after_attempt(self.options.attempts),
             wait=wait_exponential_jitter(
-                multiplier=self.options.backoff_s, max=8.0, jitter=self.options.backoff_s
+                multiplier=self.options.backoff_s, max=MAX_BACKOFF_S, jitter=self.options.backoff_s
             ),
             reraise=False,
         )
