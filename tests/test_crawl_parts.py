@@ -108,31 +108,6 @@ def test_worker_side_modules_import_no_engine_and_no_http(module: str) -> None:
     assert out.stdout.strip() == "[]"
 
 
-CONSOLE_SCRIPT = """\
-import sys
-import sqlalchemy  # what the real console script's import of the CLI brings
-from scraper.crawl.workers import lean_main, parse_pool
-
-if __name__ == "__main__":
-    marked = lean_main()
-    pool = parse_pool(1)
-    probe = "__import__('sys').modules.__contains__('sqlalchemy')"
-    print(marked, pool.submit(eval, probe).result(timeout=60))
-    pool.shutdown()
-"""
-
-
-@pytest.mark.parametrize(("name", "expected"), [("scraper", "True False"), ("other", "False True")])
-def test_spawned_workers_skip_the_console_script(tmp_path: Path, name: str, expected: str) -> None:
-    script = tmp_path / name
-    script.write_text(CONSOLE_SCRIPT, encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[-2:] == expected.split()
-
-
 def test_the_crawl_loop_is_uvloop_where_installed() -> None:
     from scraper.crawl.workers import run_loop
 
@@ -156,7 +131,7 @@ def test_parse_pool_restarts_and_gives_up_on_a_call_that_kills_twice() -> None:
             after = await pool.run(abs, -5)  # a fresh pool serves the next call
             return pool.restarts, after
         finally:
-            pool.shutdown()
+            await pool.aclose()
 
     assert asyncio.run(scenario()) == (2, 5)
 

@@ -137,13 +137,13 @@ def test_kill_and_resume_on_the_fault_site(db_url: str) -> None:
 
 
 def parse_workers_of(pid: int) -> list[int]:
-    """The spawned parse workers among ``pid``'s children (not the resource tracker)."""
+    """The parse workers among ``pid``'s children (``python -m scraper.crawl.procs parse``)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     workers = []
     for child in map(int, children):
         with suppress(OSError):
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"spawn_main" in cmdline:
+            if b"scraper.crawl.procs\x00parse" in cmdline:
                 workers.append(child)
     return workers
 

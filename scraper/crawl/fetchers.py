@@ -24,40 +24,34 @@ socket pair.
 
 Politeness stays with the crawler: it takes the host's slot before calling ``fetch``
 and gives it back after, so ``--per-host``, ``--delay`` and Crawl-delay hold across the
-workers. Workers are spawned (not forked) and import only the HTTP client.
+workers. Workers are subprocesses (``scraper.crawl.procs``) that import only the HTTP
+client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
-import multiprocessing
 import os
-import pickle
 import socket
-import struct
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from scraper.crawl.workers import lean_main, run_loop
+from scraper.crawl.procs import Worker, WorkerDidNotStart, frame, read_frame, spawn
+from scraper.crawl.workers import run_loop
 from scraper.errors import FetchError
 from scraper.fetch import AsyncFetcher, Conditional, FetchOptions, async_fetcher
 from scraper.fetch.async_client import MAX_BACKOFF_S
 from scraper.models import FetchedPage
 
-_LEN = struct.Struct("!I")
 # Like parse workers, one per core beyond the crawler's own. On the 2-core bench machine
 # a recrawl of 304s ran at 650 pages/s with one worker and 730-830 with two, against
 # 480 in-process (bench/crawl_bench.py); but each worker holds ~45 MB, and the second
 # took the recrawl's peak memory past Scrapy's. Past a few workers the crawler's own
 # process (claims, the archive) is the limit, hence the cap.
 DEFAULT_FETCH_WORKERS = min(3, max(1, (os.cpu_count() or 2) - 1))
-STOP_WAIT_S = 3.0  # a worker told to stop gets this long before it is killed
 MAX_START_FAILURES = 3  # then revisits are fetched in-process for the rest of the run
-START_WAIT_S = 60.0  # a worker imports the HTTP client (~0.3 s; slow disks, more)
 # Beyond a fetch's own limits (attempts x total timeout, plus backoff): a worker that
 # has not answered by then is taken for hung.
 ANSWER_SLACK_S = 30.0
@@ -72,91 +66,6 @@ class WorkerSpec:
     max_connections: int
 
 
-class WorkerDidNotStart(Exception):
-    """A fetch worker died or hung before it was ready (a broken install?)."""
-
-
-class _Worker:
-    """One fetch process, seen from the crawler: its socket and requests in flight."""
-
-    def __init__(self, process: BaseProcess, sock: socket.socket) -> None:
-        self.process = process
-        self.pending: dict[int, asyncio.Future[tuple[str, Any]]] = {}
-        self.alive = True
-        self._sock = sock
-        self._writer: asyncio.StreamWriter | None = None
-        self._reading: asyncio.Task[None] | None = None
-
-    async def connect(self) -> None:
-        """Join the worker, and wait until it is ready: requests queued while it still
-        imports would reach the server all at once when it is, not spaced by the
-        host's delay."""
-        reader, self._writer = await asyncio.open_connection(sock=self._sock)
-        try:
-            async with asyncio.timeout(START_WAIT_S):
-                size = _LEN.unpack(await reader.readexactly(_LEN.size))[0]
-                pickle.loads(await reader.readexactly(size))
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as err:
-            self.alive = False
-            raise WorkerDidNotStart(f"a fetch worker did not start ({err!r})") from err
-        self._reading = asyncio.create_task(self._read(reader))
-
-    async def call(self, job: int, url: str, conditional: Conditional | None) -> Any:
-        assert self._writer is not None
-        future: asyncio.Future[tuple[str, Any]] = asyncio.get_running_loop().create_future()
-        self.pending[job] = future
-        try:
-            data = pickle.dumps((job, url, conditional), pickle.HIGHEST_PROTOCOL)
-            self._writer.write(_LEN.pack(len(data)) + data)
-            await self._writer.drain()
-            return await future
-        finally:
-            self.pending.pop(job, None)
-
-    async def _read(self, reader: asyncio.StreamReader) -> None:
-        try:
-            while True:
-                size = _LEN.unpack(await reader.readexactly(_LEN.size))[0]
-                job, answer = pickle.loads(await reader.readexactly(size))
-                future = self.pending.get(job)
-                if future is not None and not future.done():
-                    future.set_result(answer)
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
-            pass
-        finally:
-            self._fail_pending()
-
-    def _fail_pending(self) -> None:
-        self.alive = False
-        for future in self.pending.values():
-            if not future.done():
-                future.set_result(("died", None))
-
-    def kill(self) -> None:
-        """Kill the process; the reader sees its end and fails what is in flight."""
-        self.alive = False
-        if self.process.is_alive():
-            self.process.kill()
-
-    async def stop(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            with contextlib.suppress(ConnectionError, OSError):
-                await self._writer.wait_closed()
-        else:
-            self._sock.close()
-        if self._reading is not None:
-            self._reading.cancel()
-        await asyncio.get_running_loop().run_in_executor(None, _reap, self.process)
-
-
-def _reap(process: BaseProcess) -> None:
-    process.join(STOP_WAIT_S)
-    if process.is_alive():
-        process.kill()
-        process.join(STOP_WAIT_S)
-
-
 @dataclass
 class ProcessFetcher:
     """``AsyncFetcher``'s interface over ``workers`` fetch processes."""
@@ -168,8 +77,7 @@ class ProcessFetcher:
     restarts: int = 0
     start_failures: int = 0
     answer_slack_s: float = ANSWER_SLACK_S
-    _pool: list[_Worker | None] = field(default_factory=list)
-    _jobs: itertools.count[int] = field(default_factory=itertools.count)
+    _pool: list[Worker | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._local = async_fetcher(
@@ -197,7 +105,7 @@ class ProcessFetcher:
             return await self._local.fetch(url, conditional)
         try:
             async with asyncio.timeout(self.answer_deadline):
-                kind, value = await worker.call(next(self._jobs), url, conditional)
+                kind, value = await worker.call((url, conditional))
         except TimeoutError as err:
             worker.kill()  # hung: its other requests fail now, and it is replaced
             raise FetchError(url, "the fetch worker gave no answer (it is started again)") from err
@@ -210,7 +118,7 @@ class ProcessFetcher:
             raise FetchError(url, "the fetch worker died (it is started again)")
         raise RuntimeError(f"fetch worker failed on {url}: {value}")
 
-    def _ready_worker(self) -> _Worker | None:
+    def _ready_worker(self) -> Worker | None:
         """The ready worker with the fewest requests in flight, or None while none is.
 
         A worker that is missing or dead is started in the background meanwhile. The
@@ -220,41 +128,24 @@ class ProcessFetcher:
         """
         ready = []
         for slot, worker in enumerate(self._pool):
-            if worker is not None and worker.alive:
+            if worker is not None and worker.running:
                 ready.append(worker)
             elif slot not in self._starting and self.start_failures < MAX_START_FAILURES:
                 task = asyncio.create_task(self._start(slot, worker))
                 self._starting[slot] = task
         return min(ready, key=lambda w: len(w.pending)) if ready else None
 
-    async def _start(self, slot: int, replacing: _Worker | None) -> None:
+    async def _start(self, slot: int, replacing: Worker | None) -> None:
         try:
             if replacing is not None:
                 self.restarts += 1
                 self._pool[slot] = None
                 await replacing.stop()
-            self._pool[slot] = await self._spawn()
+            self._pool[slot] = await spawn("fetch", self._spec)
         except WorkerDidNotStart:
             self.start_failures += 1  # after MAX_START_FAILURES, all is fetched here
         finally:
             self._starting.pop(slot, None)
-
-    async def _spawn(self) -> _Worker:
-        lean_main()
-        ours, theirs = socket.socketpair()
-        context = multiprocessing.get_context("spawn")
-        process = context.Process(
-            target=serve, args=(theirs, self._spec), name="fetch-worker", daemon=True
-        )
-        process.start()
-        theirs.close()
-        worker = _Worker(process, ours)
-        try:
-            await worker.connect()
-        except WorkerDidNotStart:
-            await worker.stop()
-            raise
-        return worker
 
     async def aclose(self) -> None:
         for task in list(self._starting.values()):
@@ -276,14 +167,12 @@ def serve(sock: socket.socket, spec: WorkerSpec) -> None:
 async def _serve(sock: socket.socket, spec: WorkerSpec) -> None:
     fetcher = async_fetcher(spec.options, spec.replay, max_connections=spec.max_connections)
     reader, writer = await asyncio.open_connection(sock=sock)
-    ready = pickle.dumps("ready")
-    writer.write(_LEN.pack(len(ready)) + ready)
+    writer.write(frame("ready"))
     tasks: set[asyncio.Task[None]] = set()
     try:
         while True:
             try:
-                size = _LEN.unpack(await reader.readexactly(_LEN.size))[0]
-                job, url, conditional = pickle.loads(await reader.readexactly(size))
+                job, (url, conditional) = await read_frame(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the crawler closed its end (or died): stop
             task = asyncio.create_task(_answer(fetcher, writer, job, url, conditional))
@@ -311,7 +200,6 @@ async def _answer(
         answer = ("error", err.reason)
     except Exception as err:  # a bug: the crawler raises it, as it would in-process
         answer = ("bug", f"{type(err).__name__}: {err}")
-    data = pickle.dumps((job, answer), pickle.HIGHEST_PROTOCOL)
-    writer.write(_LEN.pack(len(data)) + data)
+    writer.write(frame((job, answer)))
     with contextlib.suppress(ConnectionError):
         await writer.drain()

@@ -198,7 +198,7 @@ class Crawler:
             raise
         finally:
             await self._close_runs(status)
-            self._pool.shutdown()
+            await self._pool.aclose()
             self._db.shutdown(wait=True)
         return self.stats
 
