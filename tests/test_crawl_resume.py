@@ -170,3 +170,33 @@ def test_parse_workers_killed_by_the_os_are_replaced(sqlite_url: str) -> None:
     assert json.loads(out)["outcomes"].get("error", 0) == 0
     rows = captures(sqlite_url, "requested_url LIKE '%/news/%'")
     assert sorted(str(r[0]) for r in rows) == sorted(server.article_urls())  # each once
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("refresh", [False, True], ids=["first-crawl", "recrawl"])
+def test_ctrl_c_stops_the_crawl_and_its_workers_cleanly(sqlite_url: str, refresh: bool) -> None:
+    """Ctrl-C reaches the whole process group: the crawl exits 130 with one line, its
+    workers exit with it, and none prints a traceback (nor hangs on an unread answer)."""
+    with serve_faults(articles=ARTICLES, crawl_delay=0.0) as server:
+        if refresh:
+            done = crawl_process(sqlite_url, server.url("/"))
+            assert done.wait(timeout=120) == 0
+            server.reset()
+        # --delay keeps it running past the interrupt (a recrawl of 304s is quick)
+        extra = ("--parse-workers", "1", "--fetch-workers", "1", "--delay", "0.03")
+        extra += ("--refresh",) if refresh else ()
+        crawl = crawl_process(sqlite_url, server.url("/"), extra=extra)
+        try:
+            deadline = time.monotonic() + 60
+            while not server.requests and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.5)  # mid-crawl: pages in flight, workers busy
+            workers = Path(f"/proc/{crawl.pid}/task/{crawl.pid}/children").read_text().split()
+            os.killpg(crawl.pid, signal.SIGINT)
+            _out, err = crawl.communicate(timeout=60)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+    assert crawl.returncode == 130, err
+    assert "Aborted" in err and "Traceback" not in err
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]

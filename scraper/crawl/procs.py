@@ -23,6 +23,7 @@ import asyncio
 import itertools
 import os
 import pickle
+import signal
 import socket
 import struct
 import subprocess
@@ -124,11 +125,15 @@ class Worker:
             self.process.kill()
 
     async def stop(self) -> None:
-        """Close our end (the child exits on it), then reap the child."""
+        """Close our end at once (the child exits on it), then reap the child.
+
+        Aborted, not closed: a close waits to flush what we still had to send, and a
+        child blocked sending us an answer we no longer read would never take it.
+        """
         if self._reading is not None:
             self._reading.cancel()
         if self._writer is not None:
-            self._writer.close()
+            self._writer.transport.abort()
             with suppress(ConnectionError, OSError):
                 await self._writer.wait_closed()
         else:
@@ -203,18 +208,22 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
 
 
 def main(argv: list[str]) -> None:
+    """A worker's life: it ends when the crawler closes its socket (or dies). Ctrl-C
+    reaches the whole process group; the crawler handles it and closes the sockets, so
+    a worker ignores it (no traceback of its own on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     role, fd = argv
     sock = socket.socket(fileno=int(fd))
     try:
         spec = pickle.loads(_recv_exact(sock, FRAME.unpack(_recv_exact(sock, FRAME.size))[0]))
-    except EOFError:
-        return
-    if role == "fetch":
-        from scraper.crawl.fetchers import serve
+        if role == "fetch":
+            from scraper.crawl.fetchers import serve
 
-        serve(sock, spec)
-    else:
-        serve_calls(sock)
+            serve(sock, spec)
+        else:
+            serve_calls(sock)
+    except (EOFError, ConnectionError):
+        return  # the crawler went away first
 
 
 if __name__ == "__main__":

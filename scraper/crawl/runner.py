@@ -243,7 +243,17 @@ class Crawler:
         await self._in_db(self.archive.release_dead_leases, owner_is_dead)
 
     async def _loop(self) -> None:
+        """The window of visits; when it stops (done, Ctrl-C, a bug), the visits still
+        running are cancelled and awaited, before the archive's thread shuts down."""
         pending: set[asyncio.Task[None]] = set()
+        try:
+            await self._window(pending)
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _window(self, pending: set[asyncio.Task[None]]) -> None:
         budget = self.settings.max_pages
         claimed = 0
         last_tick = last_beat = time.monotonic()
@@ -267,9 +277,10 @@ class Crawler:
                     return
                 await asyncio.sleep(wait)
                 continue
-            done, pending = await asyncio.wait(
+            done, _ = await asyncio.wait(
                 pending, timeout=TICK_S, return_when=asyncio.FIRST_COMPLETED
             )
+            pending -= done  # in place: _loop cancels what is left
             for task in done:
                 task.result()  # a bug or a failed archive write stops the crawl
             if self._progress and time.monotonic() - last_tick >= TICK_S:
